@@ -611,6 +611,25 @@ export function inferLab(
     c.mac ??= named.mac ?? info.mac;
     if (c.port) usedPorts.add(c.port);
   }
+  // An address given for a container the log shows by another address (a dual-stack container whose
+  // IPv4 no packet has) is still its own: kept on it, with its subnet's routes, and said.
+  const keptUnseen = new Set<string>();
+  for (const named of options.containers) {
+    const addr = canonicalAddress(named.ip);
+    const c = containers.find((x) => x.name === named.name);
+    if (!c || seen.has(addr) || local.has(addr) || c.addrs.some((a) => a.addr === addr)) continue;
+    const cidr = c.bridge.addresses.find((a) => within(a, addr));
+    if (!cidr) continue;
+    c.addrs.push({ addr, bridge: c.bridge });
+    c.addrs.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+    c.port ??= named.port;
+    c.mac ??= named.mac;
+    if (c.port) usedPorts.add(c.port);
+    keptUnseen.add(addr);
+    notes.push(
+      `--container ${named.name}=${named.ip} is given, but no packet of the log has ${addr}: it is kept as an address of '${named.name}' on ${c.bridge.name}, with a route to ${subnetOf(cidr)} and a default route through ${cidr.split("/")[0]}`,
+    );
+  }
   const firstAddr = (c: Container) => (c.addrs[0] as { addr: string }).addr;
   // A port= that is no port of the container's bridge would be written as a link to nowhere.
   for (const c of containers) {
@@ -800,6 +819,23 @@ export function inferLab(
   }
   if (wan)
     gatewayMac(wan, gateways, { given, senderMac, seen, packets, known: options.known }, questions, notes);
+  // The same for a peer the log shows by another address, on the same link of the host's.
+  for (const named of options.peers) {
+    const addr = canonicalAddress(named.ip);
+    if (seen.has(addr) || local.has(addr) || owner.has(addr)) continue;
+    const known = [...peers.values()].find((p) => p.name === named.name);
+    const eth0 = known?.interfaces[1] as { addresses: string[]; peer?: string } | undefined;
+    const link = ifaces.find((i) => eth0?.peer === `${hostName}/${i.name}`);
+    const cidr = link?.addresses.find((a) => within(a, addr));
+    if (!known || !eth0 || !link || !cidr) continue;
+    eth0.addresses.push(`${addr}/${cidr.split("/")[1]}`);
+    known.routes.push({ to: subnetOf(cidr), dev: "eth0" });
+    owner.set(addr, named.name);
+    keptUnseen.add(addr);
+    notes.push(
+      `--peer ${named.name}=${named.ip} is given, but no packet of the log has ${addr}: it is kept as an address of '${named.name}' on the host's ${link.name}, with a route to ${subnetOf(cidr)}`,
+    );
+  }
   // A name given for an address no packet shows would be left out without a word (a typo, another capture's host).
   const unusedNames: string[] = [];
   for (const [flag, list] of [
@@ -809,7 +845,14 @@ export function inferLab(
     for (const c of list) {
       const addr = canonicalAddress(c.ip);
       // A log without packets is its own question: every name would be noted.
-      if (packets.length === 0 || seen.has(addr) || gateways.includes(addr) || local.has(addr)) continue;
+      if (
+        packets.length === 0 ||
+        seen.has(addr) ||
+        gateways.includes(addr) ||
+        local.has(addr) ||
+        keptUnseen.has(addr)
+      )
+        continue;
       unusedNames.push(
         `${flag} ${c.name}=${c.ip} is given, but no packet of the log has ${addr}: the lab has no host for it (a typo? the log's addresses are those the questions and scenarios name)`,
       );

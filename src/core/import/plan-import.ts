@@ -189,15 +189,36 @@ const IPV6_SYSCTLS: ReadonlySet<string> = new Set([
   "net.bridge.bridge-nf-call-ip6tables",
 ]);
 
+/**
+ * `sysctl -a`'s `key = value` lines. sysctl prints a device name's dots as slashes
+ * (`net.ipv4.conf.eth0/100.rp_filter`, checked with sysctl on kernel 6.18), the form the simulator
+ * reads, so a dotted key is kept as it is; a key in the /proc path form (`net/ipv4/conf/eth0.100/rp_filter`,
+ * which sysctl also takes) is turned into it, its slashes and dots swapped.
+ */
 function parseSysctls(text: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of (text ?? "").split(/\r?\n/)) {
     // The value trimmed by `trim`, not by a lazy `(.*?)\s*$`, which backtracks over long runs of blanks.
     const m = /^\s*([a-z0-9_.\-/]+)\s*=(.*)$/.exec(line);
-    if (m) out[(m[1] as string).replace(/\//g, ".")] = (m[2] as string).trim();
+    if (!m) continue;
+    const key = m[1] as string;
+    const pathForm = /^[^.]*\//.test(key);
+    out[pathForm ? key.replace(/[./]/g, (c) => (c === "/" ? "." : "/")) : key] = (m[2] as string).trim();
   }
   return out;
 }
+
+/**
+ * The per-device sysctls the simulator reads, each with the value that is the simulator's default
+ * (and the kernel's): a device's value other than that is kept in `lab.json`, as `all`'s are.
+ * route_localnet and accept_local act when the device's or `all`'s is 1 (IN_DEV_ORCONF), forwarding
+ * by the input device's own alone (IN_DEV_FORWARD). rp_filter is kept for every device, see below.
+ */
+const DEVICE_SYSCTLS: readonly { name: string; default: string }[] = [
+  { name: "route_localnet", default: "0" },
+  { name: "accept_local", default: "0" },
+  { name: "forwarding", default: "1" },
+];
 
 function json(text: string | undefined, file: string, problems: string[]): unknown {
   if (text === undefined) return undefined;
@@ -697,6 +718,23 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     if (RP_FILTER_KEY.test(k) && v !== "0" && !k.includes(".default.")) sysctls[k] = v;
   if (all["net.ipv4.icmp_echo_ignore_broadcasts"] === "0")
     sysctls["net.ipv4.icmp_echo_ignore_broadcasts"] = "0";
+  // A bare ACK opens no connection when tcp_loose is 0 (the simulator's and the kernel's default is 1).
+  if (all["net.netfilter.nf_conntrack_tcp_loose"] === "0")
+    sysctls["net.netfilter.nf_conntrack_tcp_loose"] = "0";
+  // The lab's devices' own switches (Docker's --userland-proxy=false sets its bridge's route_localnet
+  // to 1, `all`'s staying 0): without them the simulator drops what the kernel let through.
+  const labDevices = [
+    "all",
+    ...(inferred.hosts[0]?.interfaces.map((i) => i.name.replaceAll(".", "/")) ?? []),
+  ];
+  for (const dev of labDevices)
+    for (const s of DEVICE_SYSCTLS) {
+      const key = `net.ipv4.conf.${dev}.${s.name}`;
+      const v = all[key];
+      // `all`'s forwarding is ip_forward's; with ip_forward 0 every device's is 0 and the host forwards nothing anyway.
+      if (s.name === "forwarding" && (dev === "all" || sysctls["net.ipv4.ip_forward"] !== "1")) continue;
+      if ((v === "0" || v === "1") && v !== s.default) sysctls[key] = v;
+    }
   // A lab bridge port in hairpin mode sends a frame back out of the port it came in by (a pod reaching
   // itself through a Service): the simulator reads it as `brport.<port>.hairpin_mode`, as simulate's --sysctl.
   const labPorts = new Set(inferred.hosts[0]?.interfaces.filter((i) => i.bridge).map((i) => i.name));

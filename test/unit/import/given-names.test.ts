@@ -2,8 +2,9 @@
  * Names given on the command line that the lab cannot use are said, not dropped: a `port=` that is
  * no port of the container's bridge is a question naming the bridge's ports (it used to be written
  * as a link to `host/abc`, which only validation caught, after the lab was written); a container or
- * peer whose address no packet of the log has is named in `unusedNames`, which import prints as a
- * warning (it used to vanish without a word).
+ * peer whose address no packet of the log has (and that the log shows by no other address, see
+ * given-unseen-address.test.ts) is named in `unusedNames`, which import prints as a warning (it used
+ * to vanish without a word).
  * Recorded fixture: test/fixtures/import/host-capture-container-to-container (web pings db).
  */
 import { join } from "node:path";
