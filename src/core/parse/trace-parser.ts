@@ -788,13 +788,29 @@ export class TraceParser {
       const marks = /^(?:[ \t]*(?:>|\|(?=[ \t])))*[ \t]*/.exec(raw)?.[0] ?? "";
       const mark = marks.length;
       const text = raw.slice(mark);
-      if (mark > 0 && text && !needsUnwrap(text, text.charCodeAt(0)) && !/^(TRACE|PACKET): /.test(text)) {
+      // An indent before a line that named its chain (xtables-monitor's own ` TRACE: `) is not read again.
+      const read =
+        c <= 32 &&
+        (result.kind === "packet-data" || (result.kind === "event" && (result.event.hook as string) !== ""));
+      if (mark > 0 && text && !read && !needsUnwrap(text, text.charCodeAt(0))) {
         const inner = detectEnvelope(text);
         const again = this.body(text, inner);
         // A quote mark is never the kernel's, unless a rule's own prefix starts with it (`>>> FW DROP: `,
         // placed by the ruleset or a map): a bare line otherwise reads it into its LOG prefix.
         const quoted = /[>|]/.test(marks) && !(result.kind === "event" && this.placed(result.event));
-        if (again.kind !== "skip" && (result.kind === "skip" || inner.kind !== "bare" || quoted)) {
+        // An indent alone is kept where the line reads placed as it is (xtables-monitor's ` TRACE:`
+        // line): only a line whose indent went into a LOG prefix naming no chain (a legacy
+        // `TRACE: raw:PREROUTING:policy:2` in a code block) is read without it, when that places it.
+        const indented =
+          !quoted &&
+          result.kind === "event" &&
+          again.kind === "event" &&
+          !this.placed(result.event) &&
+          this.placed(again.event);
+        if (
+          again.kind !== "skip" &&
+          (result.kind === "skip" || inner.kind !== "bare" || quoted || indented)
+        ) {
           body = text;
           envelope = inner;
           result = again;
