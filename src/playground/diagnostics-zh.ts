@@ -1902,6 +1902,17 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `好幾行日誌被接成一行（網頁或聊天軟體接的），已在每一行的時間戳記處拆開讀取${lines(m[1])}`,
   },
   {
+    code: "log-lines-joined-bare",
+    english:
+      /^several log lines joined on one line \(by a web page or a chat\), read apart where each line starts(?: \((\d+) lines?\))?$/,
+    zh: (m) => `好幾行日誌被接成一行（網頁或聊天軟體接的），已在每一行開頭的地方拆開讀取${lines(m[1])}`,
+  },
+  {
+    code: "log-line-joined-record",
+    english: /^expected the end of the line, found '(.*)': the start of another log line, its newline lost$/s,
+    zh: (m) => `這裡應該是行尾，卻是 '${m[1]}'：這是另一行日誌的開頭，中間的換行不見了`,
+  },
+  {
     code: "ulogd-json-split",
     english:
       /^ulogd JSON record printed over several lines \(as jq \. prints it\): packetwalk reads one record a line(?: \((\d+) lines?\))?$/,

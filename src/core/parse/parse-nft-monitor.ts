@@ -13,6 +13,7 @@ import { ICMPV6_TYPES } from "./icmpv6-types.ts";
 import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
+import { joinedRecordError, recordStartIn } from "./record-start.ts";
 import { mayBeRedacted, redactedAddressError } from "./redacted-address.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
 
@@ -438,6 +439,9 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
     };
   }
   const restAt = bodyStart + 9 + traceId.length + 1 + fam.length + 1 + table.length + 1 + chain.length + 1;
+  // Another trace line after this one's statements or rule (a chat joined them): not read into this one.
+  const next = recordStartIn(line, restAt);
+  if (next >= 0) return joinedRecordError(line, next);
   const rest = line.slice(restAt);
   // Names as written (nft names are case-sensitive; the simulator keeps them): grouping reads a base chain's hook from its name.
   const hook = `${family}:${table}:${chain}` as const;

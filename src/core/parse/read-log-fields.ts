@@ -11,6 +11,7 @@ import { decodeNetworkHeader, linkHeaderMacs } from "./decode-network-header.ts"
 import { isIpv6 } from "./ipv6.ts";
 import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
+import { joinedRecordError, recordStartAt } from "./record-start.ts";
 import { isRedactedAddress, redactedAddressError } from "./redacted-address.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
 
@@ -526,6 +527,10 @@ function readFields(
           short = true;
           i = to;
           continue;
+        } else if (top && recordStartAt(line, i)) {
+          // A trace tool's line after this one's fields (a chat joined them): not read into this one.
+          const { column, message, hint } = joinedRecordError(line, i);
+          return { column, message, hint };
         } else if (stray < 0) {
           stray = i;
           strayEnd = sp;

@@ -1114,6 +1114,19 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ],
   ["log lines joined on one line by a chat", "log", `${logLine(FIELDS)}${logLine(FIELDS)}`],
   [
+    "nft trace lines joined on one line by a chat (OpenWrt issue 19814's trace)",
+    "log",
+    [
+      'trace id 0f500d9a inet fw4 raw_prerouting packet: iif "eth0.2" ether saddr 00:00:5E:00:53:b8 ether daddr 00:00:5E:00:53:e0 ip6 saddr 2001:470:971f:99::6 ip6 daddr 2001:db8:1:2:3:4:5:6 ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 54 ip6 flowlabel 653951 ip6 nexthdr tcp ip6 length 40 tcp sport 43274 tcp dport 113 tcp flags == syn tcp window 64660',
+      "trace id 0f500d9a inet fw4 raw_prerouting rule tcp dport 113 meta nftrace set 1 (verdict continue)",
+    ].join(" "),
+  ],
+  [
+    "an ebtables line joined to a LOG line cut after OUT= (a blog's trace, then a ufw line)",
+    "log",
+    "TRACE: eb:broute:BROUTING IN=veth0594f4b OUT= MAC source = 02:42:c0:a8:00:02 MAC dest = 02:42:c0:a8:00:03 proto = 0x0800 IP SRC=192.168.0.2 IP DST=192.168.0.3, IP tos=0x00, IP proto=1 [UFW BLOCK] IN=eth0 OUT=",
+  ],
+  [
     "fw4's include of a pattern",
     "rules",
     'table inet fw4 {\n\tinclude "/etc/nftables.d/*3.nft"\n\tchain input {\n\t\ttype filter hook input priority filter;\n\t}\n}\n',
