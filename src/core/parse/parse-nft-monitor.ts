@@ -431,6 +431,15 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
         message: netdevSkipped("nft monitor trace lines", table, chain),
         hint: NETDEV_HINT,
       };
+    // A table and a chain after a word that is no family: the family left out (a shortened example).
+    if (traceId && fam && table && chain && /^[0-9a-f]{1,8}$/.test(traceId))
+      return {
+        kind: "error",
+        column: bodyStart + 10 + traceId.length + 1,
+        message: `expected the table's family (ip, ip6, inet, bridge, arp or netdev) after 'trace id ${traceId}', found '${fam}'`,
+        hint: "nft monitor trace names the family before the table ('trace id 9c01f8a1 inet filter input ...'): a line without it was shortened by hand; put the family back",
+        group: "nft family",
+      };
     return {
       kind: "error",
       column: bodyStart + 10,

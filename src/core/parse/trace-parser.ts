@@ -200,6 +200,14 @@ const JOINED_MESSAGE =
 const JOINED_BARE_MESSAGE =
   "several log lines joined on one line (by a web page or a chat), read apart where each line starts";
 
+/** A field's `=` as quoted-printable writes it (`SRC=3D198.51.100.1`): a mail's raw source. */
+const QUOTED_PRINTABLE = /[A-Z]=3D/;
+/** The grouped error for lines of a quoted-printable mail. */
+const QUOTED_PRINTABLE_MESSAGE =
+  "expected the kernel's text, found it quoted-printable ('=3D' for '=', and a '=' ending each line of a mail's raw source): not read";
+const QUOTED_PRINTABLE_HINT =
+  "decode the mail first (python3 -m quopri -d < mail.txt > log.txt), or copy the lines as the mail program shows them";
+
 /** One line of a wrapped LOG line: where it starts in the joined text, and its line and column in the file. */
 interface WrappedPiece {
   start: number;
@@ -892,6 +900,18 @@ export class TraceParser {
       this.readJoined(body, envelope, at, seq, counted)
     )
       return;
+    // A mail's raw source: its lines hold the fields' `=` as `=3D`, which no kernel line does.
+    if ((result.kind === "error" || result.kind === "skip") && plain && body.indexOf("=3D") >= 0) {
+      const qp = QUOTED_PRINTABLE.exec(body);
+      if (qp)
+        result = {
+          kind: "error",
+          column: qp.index + 2,
+          message: QUOTED_PRINTABLE_MESSAGE,
+          hint: QUOTED_PRINTABLE_HINT,
+          group: "quoted-printable",
+        };
+    }
     const held = this.held;
     if (held) {
       this.held = undefined;

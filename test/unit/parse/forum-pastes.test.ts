@@ -1,7 +1,8 @@
 /**
  * Log lines as forum posts, mails and blogs pasted them (a collection of real pastes): quoted with
  * `> ` or indented as a code block, a syslog line's date cut off, rsyslog's ISO time before the
- * kernel's uptime. Each line is the one its source shows.
+ * kernel's uptime, spaces a page lost where it wrapped a line, a mail's quoted-printable source and
+ * a copy that began inside a line. Each line is the one its source shows.
  */
 import { describe, expect, it } from "vitest";
 import { detectEnvelope, parseTraceText } from "../../../src/core/parse/index.ts";
@@ -141,5 +142,104 @@ describe("a syslog line's time stamp in the forms pasted files show", () => {
       ["ip:filter:INPUT", "TRACE: filter:INPUT:rule:1 "],
       ["ip:filter:INPUT", "[UFW BLOCK] "],
     ]);
+  });
+});
+
+describe("the same damage on many lines: said once, where it is, with the count", () => {
+  it("says where a forum lost the space between MAC= and SRC=, once for its lines (an Ubuntu forum's PPTP post)", () => {
+    const lines = [
+      "Apr 2 18:42:01 ceylan-OptiPlex-390 pptp[24807]: nm-pptp-service-24785log[ctrlp_disp:pptp_ctrl.c:897]: Outgoing call established (call ID0, peer's call ID 4736).",
+      "Apr 2 18:42:16 ceylan-OptiPlex-390 kernel: [16830.871009] [UFW BLOCK]IN=eth0 OUT= MAC=d4:be:d9:e0:26:85:18:28:61:2b:ae:88:08:00SRC=50.7.49.82 DST=192.168.2.37 LEN=60 TOS=0x00 PREC=0x00 TTL=49ID=32077 DF PROTO=47 ",
+      "Apr 2 18:42:16 ceylan-OptiPlex-390 kernel: [16831.058691] [UFW BLOCK]IN=eth0 OUT= MAC=d4:be:d9:e0:26:85:18:28:61:2b:ae:88:08:00SRC=50.7.49.82 DST=192.168.2.37 LEN=61 TOS=0x00 PREC=0x00 TTL=49ID=32078 DF PROTO=47 ",
+      "Apr 2 18:42:19 ceylan-OptiPlex-390 kernel: [16833.878946] [UFW BLOCK]IN=eth0 OUT= MAC=d4:be:d9:e0:26:85:18:28:61:2b:ae:88:08:00SRC=50.7.49.82 DST=192.168.2.37 LEN=60 TOS=0x00 PREC=0x00 TTL=49ID=32079 DF PROTO=47 ",
+      "Apr 2 18:42:31 ceylan-OptiPlex-390 pppd[24789]: LCP: timeout sendingConfig-Requests",
+    ];
+    const r = parseTraceText(lines.join("\n"), { file: "post.log" });
+    // Before: 'expected SRC= before DST=' at each line's DST=, three times.
+    expect(
+      r.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.severity} ${d.message}`),
+    ).toEqual([
+      `2:${(lines[1] ?? "").indexOf("SRC=") + 1} error expected a space before SRC=, found '08:00SRC=': the space between MAC= and SRC= was lost (3 lines)`,
+    ]);
+    expect(r.diagnostics[0]?.hint).toBe(
+      "a web page or a forum dropped the space where it wrapped the line: put it back ('MAC=... SRC=...'), or copy the log from its file or with journalctl -k",
+    );
+    // With that space back, the next one lost (`TTL=49ID=32077`) is said the same way.
+    const fixed = lines.map((l) => l.replace("08:00SRC=", "08:00 SRC="));
+    expect(
+      parseTraceText(fixed.join("\n")).diagnostics.map(
+        (d) => `${d.position.line}:${d.position.column} ${d.message}`,
+      ),
+    ).toEqual([
+      `2:${(fixed[1] ?? "").indexOf("ID=32077") + 1} expected a space before ID=, found '49ID=': the space between TTL= and ID= was lost (3 lines)`,
+    ]);
+    // And with both back, the lines read.
+    expect(parseTraceText(fixed.map((l) => l.replace("49ID=", "49 ID=")).join("\n")).packets).toHaveLength(3);
+  });
+
+  it("says nft trace lines without their family once, at the family's place (an nftables commit message's example)", () => {
+    const lines = [
+      'trace id 32 t PRE_RAW packet: iif "enp0s3" ether saddr [..]',
+      "trace id 32 t PRE_RAW rule tcp flags syn meta nftrace set 1 (verdict continue)",
+      "trace id 32 t PRE_RAW policy accept",
+      "trace id 32 t PRE_MANGLE conntrack: ct direction original ct state new ct id 2641368242",
+      'trace id 32 t PRE_MANGLE packet: iif "enp0s3" ether saddr [..]',
+      "trace id 32 t ct_new_pre rule jump rpfilter (verdict jump rpfilter)",
+      "trace id 32 t PRE_MANGLE policy accept",
+      "trace id 32 t INPUT conntrack: ct direction original ct state new ct status dnat-done ct id 2641368242",
+      'trace id 32 t INPUT packet: iif "enp0s3" [..]',
+      "trace id 32 t public_in rule tcp dport 443 accept (verdict accept)",
+    ];
+    const r = parseTraceText(lines.join("\n"));
+    // Before: "expected 'trace id <id> <family> <table> <chain> ...'" ten times.
+    expect(r.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([
+      "1:13 expected the table's family (ip, ip6, inet, bridge, arp or netdev) after 'trace id 32', found 't' (10 lines)",
+    ]);
+    // With the family the commit left out, they read.
+    expect(
+      parseTraceText(lines.map((l) => l.replace("32 t ", "32 inet t ")).join("\n")).diagnostics.filter(
+        (d) => d.severity === "error",
+      ),
+    ).toEqual([]);
+  });
+
+  it("says a mail's quoted-printable source is one, with the command that decodes it (netdev, 2019)", () => {
+    const lines = [
+      "Sep 10 13:50:37 NETM06 kernel: [442740.425992] TRACE: raw:PREROUTING:policy=",
+      ":2 IN=3Dmgmt-vrf OUT=3D MAC=3D00:22:48:07:cc:ad:74:83:ef:a9:ca:c1:08:00 SRC=",
+      "=3D91.189.88.24 DST=3D10.24.12.10 LEN=3D60 TOS=3D0x00 PREC=3D0x00 TTL=3D51 =",
+      "ID=3D0 DF PROTO=3DTCP SPT=3D80 DPT=3D40164 SEQ=3D2210516855 ACK=3D395460128=",
+      "8 WINDOW=3D28960 RES=3D0x00 ACK SYN URGP=3D0 OPT (0204058A0402080AD62215769=",
+      "7AC236D01030307)=0A=",
+      "Sep 10 13:50:37 NETM06 kernel: [442740.426045] TRACE: filter:INPUT:rule:1 I=",
+      "N=3Dmgmt-vrf OUT=3D MAC=3D00:22:48:07:cc:ad:74:83:ef:a9:ca:c1:08:00 SRC=3D9=",
+      "1.189.88.24 DST=3D10.24.12.10 LEN=3D60 TOS=3D0x00 PREC=3D0x00 TTL=3D51 ID=",
+      "=3D0 DF PROTO=3DTCP SPT=3D80 DPT=3D40164 SEQ=3D2210516855 ACK=3D3954601288 =",
+      "WINDOW=3D28960 RES=3D0x00 ACK SYN URGP=3D0 OPT (0204058A0402080AD622157697A=",
+      "C236D01030307)=0A=",
+    ];
+    const r = parseTraceText(lines.join("\n"));
+    // Before: 'expected an IPv4 or IPv6 address after SRC=' twice, and 'the sender split the line'.
+    expect(r.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([
+      "2:6 expected the kernel's text, found it quoted-printable ('=3D' for '=', and a '=' ending each line of a mail's raw source): not read (8 lines)",
+    ]);
+    expect(r.diagnostics[0]?.hint).toMatch(
+      /^decode the mail first \(python3 -m quopri -d < mail\.txt > log\.txt\)/,
+    );
+  });
+
+  it("says the rest of a line as the input's first line, cut inside a field's name ('L=64' of TTL=64)", () => {
+    const lines = [
+      " L=64 ID=0 DF PROTO=UDP SPT=6900 DPT=20684 LEN=73 ",
+      "Jul  3 08:02:51 kimothy-desktop kernel: [171281.635128] [UFW ALLOW] IN= OUT=eth0 SRC=192.168.1.112 DST=95.239.138.105 LEN=93 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=UDP SPT=6900 DPT=20684 LEN=73 ",
+    ];
+    const r = parseTraceText(lines.join("\n"));
+    // Before: skipped without a word, while the same rest on a later line was warned of.
+    expect(
+      r.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.severity} ${d.message}`),
+    ).toEqual([
+      "1:2 warning expected the start of a kernel LOG line, found the rest of one as the input's first line: its start is missing (the copy began inside the line), and this part was not read (1 line)",
+    ]);
+    expect(r.packets).toHaveLength(1);
   });
 });
