@@ -1902,6 +1902,38 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `好幾行日誌被接成一行（網頁或聊天軟體接的），已在每一行的時間戳記處拆開讀取${lines(m[1])}`,
   },
   {
+    code: "log-lines-joined-bare",
+    english:
+      /^several log lines joined on one line \(by a web page or a chat\), read apart where each line starts(?: \((\d+) lines?\))?$/,
+    zh: (m) => `好幾行日誌被接成一行（網頁或聊天軟體接的），已在每一行開頭的地方拆開讀取${lines(m[1])}`,
+  },
+  {
+    code: "log-line-joined-record",
+    english: /^expected the end of the line, found '(.*)': the start of another log line, its newline lost$/s,
+    zh: (m) => `這裡應該是行尾，卻是 '${m[1]}'：這是另一行日誌的開頭，中間的換行不見了`,
+  },
+  {
+    code: "log-fields-glued",
+    english:
+      /^expected a space before ([A-Z]+)=, found '(.*)': the space between ([A-Z]+)= and \1= was lost(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `${m[1]}= 前面應該有一個空格，卻是 '${m[2]}'：${m[3]}= 和 ${m[1]}= 之間的空格不見了${lines(m[4])}`,
+  },
+  {
+    code: "nft-trace-family-missing",
+    english:
+      /^expected the table's family \(ip, ip6, inet, bridge, arp or netdev\) after 'trace id (\S+)', found '(.*)'(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `'trace id ${m[1]}' 後面應該是 table 的 family（ip、ip6、inet、bridge、arp 或 netdev），卻是 '${m[2]}'${lines(m[3])}`,
+  },
+  {
+    code: "log-quoted-printable",
+    english:
+      /^expected the kernel's text, found it quoted-printable \('=3D' for '=', and a '=' ending each line of a mail's raw source\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心寫出的文字，卻是 quoted-printable 編碼（'=3D' 代表 '='，郵件原始內容的每一行結尾還有一個 '='）：沒有讀取${lines(m[1])}`,
+  },
+  {
     code: "ulogd-json-split",
     english:
       /^ulogd JSON record printed over several lines \(as jq \. prints it\): packetwalk reads one record a line(?: \((\d+) lines?\))?$/,
@@ -2603,6 +2635,14 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "核心一筆紀錄寫一行：請從檔案或終端機複製日誌（journalctl -k、dmesg），才能保留換行",
   ],
   [
+    "nft monitor trace names the family before the table ('trace id 9c01f8a1 inet filter input ...'): a line without it was shortened by hand; put the family back",
+    "nft monitor trace 會在 table 前面寫出 family（'trace id 9c01f8a1 inet filter input ...'）：少了它的行是被手動縮短過的，請把 family 補回去",
+  ],
+  [
+    "decode the mail first (python3 -m quopri -d < mail.txt > log.txt), or copy the lines as the mail program shows them",
+    "請先把郵件解碼（python3 -m quopri -d < mail.txt > log.txt），或照郵件軟體顯示的樣子複製這幾行",
+  ],
+  [
     "iptables-restore resolves a host name when it loads the rules; the simulator does not: write the address it stands for",
     "iptables-restore 載入規則時會解析主機名稱，模擬器不會：請寫出它代表的位址",
   ],
@@ -2907,6 +2947,12 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   { english: /^write (! .+)$/s, zh: (m) => `請寫成 ${m[1]}` },
+  {
+    english:
+      /^a web page or a forum dropped the space where it wrapped the line: put it back \('([A-Z]+)=\.\.\. ([A-Z]+)=\.\.\.'\), or copy the log from its file or with journalctl -k$/,
+    zh: (m) =>
+      `網頁或論壇在折行的地方吃掉了空格：請把它補回來（'${m[1]}=... ${m[2]}=...'），或從日誌檔本身或用 journalctl -k 複製`,
+  },
   {
     english: /^to negate the test put '!' before the option: (! .+)$/s,
     zh: (m) => `要否定這個比對，請把 '!' 寫在選項前面：${m[1]}`,

@@ -869,9 +869,20 @@ export function detectEnvelope(line: string): Envelope {
     if (iso && line.charCodeAt(iso.end) === 32) {
       const env = hostTagged(line, iso.end + 1, iso.time, "journal-iso", "syslog");
       if (env && (env.kernel || kind === undefined)) return env;
-      // multilog and svlogd keep the printk level read from /proc/kmsg: `2007-01-09 23:41:09 <4>...`.
-      const bodyStart = skipLevelMarker(line, iso.end + 1);
+      // multilog and svlogd keep the printk level read from /proc/kmsg: `2007-01-09 23:41:09 <4>...`;
+      // an rsyslog template of the time and the message alone keeps the kernel's uptime stamp
+      // (`2024-10-07T02:35:01.511206 [1589215.710176] zzz accepted IN=...`): no part of the LOG prefix.
+      const bodyStart = skipInnerUptime(line, skipLevelMarker(line, iso.end + 1)).at;
       return { kind: kind ?? "dmesg-iso", bodyStart, time: iso.time, kernel: true };
+    }
+    // A syslog line whose date was cut off, its time of day left (`19:51:36 host kernel: ...`, a
+    // forum post's excerpt): read as the syslog line it is, seconds into the day for its time.
+    if (!iso && kind === undefined && line.charCodeAt(at + 2) === 58) {
+      const clock = readClock(line, at);
+      if (clock && line.charCodeAt(clock.end) === 32) {
+        const env = hostTagged(line, clock.end + 1, clock.secs, "journal", "syslog");
+        if (env) return env;
+      }
     }
     // Proxmox VE's /var/log/pve-firewall.log: `101 6 tap101i0-IN 03/Dec/2026:10:00:00 +0100 ...`.
     const pve = kind === undefined ? readPve(line, at) : undefined;

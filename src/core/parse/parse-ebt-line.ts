@@ -7,7 +7,8 @@ import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
 import type { IpInfo, L4Info } from "../model/packet.ts";
 import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { blankEvent, newIp, newL4, type ParsedLine, SKIP } from "./parsed-line.ts";
-import { interfaceNameError, readHex, readUint } from "./read-log-fields.ts";
+import { findFieldsStart, interfaceNameError, readHex, readUint } from "./read-log-fields.ts";
+import { joinedRecordError, recordStartIn } from "./record-start.ts";
 import { mayBeRedacted, redactedAddressError } from "./redacted-address.ts";
 
 const MARK = " MAC source = ";
@@ -90,6 +91,8 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
   if (!line.startsWith(" proto = 0x", i)) return fail(i + 1, "' proto = 0x....' after the destination MAC");
   ev.ethType = line.slice(i + 9, i + 15);
   i += 15;
+  /** Where the line's last tail ends: what follows is no part of it. */
+  let end = i;
   if (line.startsWith(" IP SRC=", i)) {
     const dstAt = line.indexOf(" IP DST=", i + 8);
     if (dstAt < 0) return fail(i + 1, "' IP DST=' after ' IP SRC='");
@@ -97,7 +100,7 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     if (tosAt < 0) return fail(dstAt + 1, "', IP tos=0x..' after the destination address");
     const protoAt = line.indexOf(", IP proto=", tosAt);
     if (protoAt < 0) return fail(tosAt + 1, "', IP proto=N' after the TOS");
-    let end = line.indexOf(" ", protoAt + 11);
+    end = line.indexOf(" ", protoAt + 11);
     if (end < 0) end = line.length;
     const tos = readHex(line, tosAt + 9, protoAt);
     const proto = readUint(line, protoAt + 11, end);
@@ -108,14 +111,14 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     if (redacted) return redacted;
     ev.ip.tos = tos;
     ev.l4 = newL4(protoName(proto));
-    readPorts(line, end, ev.l4);
+    end = readPorts(line, end, ev.l4);
   } else if (line.startsWith(" IPv6 SRC=", i)) {
     const dstAt = line.indexOf(" IPv6 DST=", i + 10);
     const prioAt = line.indexOf(", IPv6 priority=", dstAt);
     const nhAt = line.indexOf(", Next Header=", prioAt);
     if (dstAt < 0 || prioAt < 0 || nhAt < 0)
       return fail(i + 1, "'IPv6 SRC=.. IPv6 DST=.., IPv6 priority=.., Next Header=N'");
-    let end = line.indexOf(" ", nhAt + 14);
+    end = line.indexOf(" ", nhAt + 14);
     if (end < 0) end = line.length;
     const nh = readUint(line, nhAt + 14, end);
     ev.ip = newIp(line.slice(i + 10, dstAt), line.slice(dstAt + 10, prioAt));
@@ -127,11 +130,11 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     // extension header there (hop-by-hop before MLD) says nothing of the transport.
     if (!IPV6_EXTENSION_HEADERS.has(nh)) {
       ev.l4 = newL4(protoName(nh));
-      readPorts(line, end, ev.l4);
+      end = readPorts(line, end, ev.l4);
     } else {
       // Ports after an extension header (a first fragment's): a transport with ports, unnamed; its ports pair the flow.
       const l4 = newL4(UNNAMED_PORTS_TRANSPORT);
-      readPorts(line, end, l4);
+      end = readPorts(line, end, l4);
       if (l4.sport !== undefined) ev.l4 = l4;
       // Kept to be written back; 0 is what a line without a transport writes anyway.
       if (nh > 0 || ev.l4) ev.ip.nextHeader = nh;
@@ -140,7 +143,7 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     const p = line.indexOf(", PTYPE=", i);
     const o = line.indexOf(", OPCODE=", p);
     if (p < 0 || o < 0) return fail(i + 1, "'ARP HTYPE=N, PTYPE=0x...., OPCODE=N'");
-    let end = line.indexOf(" ", o + 9);
+    end = line.indexOf(" ", o + 9);
     if (end < 0) end = line.length;
     const htype = readUint(line, i + 11, p);
     const opcode = readUint(line, o + 9, end);
@@ -172,7 +175,17 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
       ev.arp.ipSrc = line.slice(is + 12, md);
       ev.arp.macDst = line.slice(md + 13, id).trim();
       ev.arp.ipDst = line.slice(id + 12).trim();
+      end = line.indexOf(" ", id + 12);
+      if (end < 0) end = line.length;
     }
+  }
+  // Text after the last tail that starts another line (a trace tool's, or a LOG or ebtables line's
+  // prefix before its `IN=`): a chat joined them; said at that line's start, not read into this one.
+  if (end < line.length) {
+    let next = end;
+    while (line.charCodeAt(next) === 32) next++;
+    if (next < line.length && (recordStartIn(line, end) >= 0 || findFieldsStart(line, next) >= 0))
+      return joinedRecordError(line, next);
   }
   return { kind: "event", event: ev, familyHint: "bridge" };
 }

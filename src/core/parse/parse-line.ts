@@ -90,10 +90,11 @@ function tailWarning(group: string, bodyStart: number, message: string, hint: st
 
 /**
  * The rest of a LOG line at the start of a message: its next field (`SPT=51000 DPT=22 ...`), or the
- * end of a field cut in two and then one (`00 DPT=22 ...`); two fields at least, not `IN=`.
+ * end of a field cut in two and then one (`00 DPT=22 ...`, `L=64 ID=0 ...` cut inside `TTL=`); two
+ * fields at least, not `IN=`.
  */
 const LOG_TAIL =
-  /^(?:[^ =]{1,40} )?(?:OUT|PHYSIN|PHYSOUT|MAC|SRC|DST|LEN|TOS|PREC|TTL|ID|TC|HOPLIMIT|FLOWLBL|PROTO|SPT|DPT|SEQ|ACK|WINDOW|RES|URGP|TYPE|CODE|MTU|MARK|UID|GID)=\S* (?:[A-Z]+ )*[A-Z]+=/;
+  /^(?:[^ =]{1,40} |(?!IN=)[A-Z]{1,8}=\S* )?(?:OUT|PHYSIN|PHYSOUT|MAC|SRC|DST|LEN|TOS|PREC|TTL|ID|TC|HOPLIMIT|FLOWLBL|PROTO|SPT|DPT|SEQ|ACK|WINDOW|RES|URGP|TYPE|CODE|MTU|MARK|UID|GID)=\S* (?:[A-Z]+ )*[A-Z]+=/;
 
 /**
  * The rest of a LOG line on a line of its own: a gateway that sends its kernel lines to a syslog

@@ -13,6 +13,7 @@ import { ICMPV6_TYPES } from "./icmpv6-types.ts";
 import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
+import { joinedRecordError, recordStartIn } from "./record-start.ts";
 import { mayBeRedacted, redactedAddressError } from "./redacted-address.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
 
@@ -430,6 +431,15 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
         message: netdevSkipped("nft monitor trace lines", table, chain),
         hint: NETDEV_HINT,
       };
+    // A table and a chain after a word that is no family: the family left out (a shortened example).
+    if (traceId && fam && table && chain && /^[0-9a-f]{1,8}$/.test(traceId))
+      return {
+        kind: "error",
+        column: bodyStart + 10 + traceId.length + 1,
+        message: `expected the table's family (ip, ip6, inet, bridge, arp or netdev) after 'trace id ${traceId}', found '${fam}'`,
+        hint: "nft monitor trace names the family before the table ('trace id 9c01f8a1 inet filter input ...'): a line without it was shortened by hand; put the family back",
+        group: "nft family",
+      };
     return {
       kind: "error",
       column: bodyStart + 10,
@@ -438,6 +448,9 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
     };
   }
   const restAt = bodyStart + 9 + traceId.length + 1 + fam.length + 1 + table.length + 1 + chain.length + 1;
+  // Another trace line after this one's statements or rule (a chat joined them): not read into this one.
+  const next = recordStartIn(line, restAt);
+  if (next >= 0) return joinedRecordError(line, next);
   const rest = line.slice(restAt);
   // Names as written (nft names are case-sensitive; the simulator keeps them): grouping reads a base chain's hook from its name.
   const hook = `${family}:${table}:${chain}` as const;

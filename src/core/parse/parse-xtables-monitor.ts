@@ -8,6 +8,7 @@ import { CHAINS, type Family } from "../model/hook.ts";
 import type { RuleVerdict } from "../model/packet.ts";
 import { blankEvent, type ParsedLine, SKIP } from "./parsed-line.ts";
 import { readLogFields, readUint } from "./read-log-fields.ts";
+import { joinedRecordError, recordStartIn } from "./record-start.ts";
 
 /** NFPROTO numbers as xtables-monitor prints them. */
 const NFPROTO: Record<string, Family> = { "1": "ip", "2": "ip", "3": "arp", "7": "bridge", "10": "ip6" };
@@ -102,6 +103,9 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
   const packet = glued < 0 ? undefined : readHead(line, glued + 9, true);
   // Only its own trace id makes it a packet part (rule text may quote anything).
   if (!packet || packet[1] !== traceId) glued = -1;
+  // Another line after the rule (a chat joined them; a rule prints a prefix inside its quotes): not its text.
+  const next = recordStartIn(line, sp, glued < 0 ? line.length : glued + 1);
+  if (next >= 0) return joinedRecordError(line, next);
   if (kind === "rule") {
     verdict.rule = parts[3];
     const v = parts.slice(4).join(":");

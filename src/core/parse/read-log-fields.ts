@@ -11,6 +11,7 @@ import { decodeNetworkHeader, linkHeaderMacs } from "./decode-network-header.ts"
 import { isIpv6 } from "./ipv6.ts";
 import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
+import { joinedRecordError, recordStartAt } from "./record-start.ts";
 import { isRedactedAddress, redactedAddressError } from "./redacted-address.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
 
@@ -249,10 +250,34 @@ interface PacketTarget {
 }
 
 function numberError(line: string, key: string, from: number, to: number, hex: boolean): FieldError {
+  const glued = gluedField(line, key, from, to);
+  if (glued) return glued;
   return {
     column: from + 1,
     message: `expected ${hex ? "a hex number like 0x00" : "a number"} after ${key}=, found '${line.slice(from, to)}'`,
     hint: "the line looks like kernel LOG output but this field is damaged; check that the line was not cut or edited",
+  };
+}
+
+/** The kernel's LOG fields, as one may stand glued to the value before it. */
+const GLUED_KEY =
+  /(?:IN|OUT|PHYSIN|PHYSOUT|MAC|SRC|DST|LEN|TOS|PREC|TTL|ID|TC|HOPLIMIT|FLOWLBL|PROTO|SPT|DPT|SEQ|ACK|WINDOW|RES|URGP|TYPE|CODE|MTU|MARK|UID|GID|VPROTO|VID)=/g;
+
+/**
+ * The error for the value of `key` in [from, to) that holds the next field glued to it
+ * (`MAC=...:08:00SRC=50.7.49.82`, `TTL=49ID=32077`: a forum dropped the space where it wrapped the
+ * line), said where the space was lost, once for all lines of the same two fields; else undefined.
+ */
+function gluedField(line: string, key: string, from: number, to: number): FieldError | undefined {
+  GLUED_KEY.lastIndex = from + 1;
+  const m = GLUED_KEY.exec(line);
+  if (!m || m.index >= to) return undefined;
+  const name = m[0].slice(0, -1);
+  return {
+    column: m.index + 1,
+    message: `expected a space before ${name}=, found '${line.slice(Math.max(from, m.index - 5), m.index)}${name}=': the space between ${key}= and ${name}= was lost`,
+    hint: `a web page or a forum dropped the space where it wrapped the line: put it back ('${key}=... ${name}=...'), or copy the log from its file or with journalctl -k`,
+    group: `glued ${key} ${name}`,
   };
 }
 
@@ -292,6 +317,8 @@ function isAddressText(line: string, from: number, to: number): boolean {
 }
 
 function addressError(line: string, key: string, from: number, to: number, v6: boolean): FieldError {
+  const glued = gluedField(line, key, from, to);
+  if (glued) return glued;
   const value = line.slice(from, to);
   // A placeholder (`x.x.x.x`, `<redacted>`): said as the redaction it is, once for the log.
   if (isRedactedAddress(value)) {
@@ -526,6 +553,10 @@ function readFields(
           short = true;
           i = to;
           continue;
+        } else if (top && recordStartAt(line, i)) {
+          // A trace tool's line after this one's fields (a chat joined them): not read into this one.
+          const { column, message, hint } = joinedRecordError(line, i);
+          return { column, message, hint };
         } else if (stray < 0) {
           stray = i;
           strayEnd = sp;
@@ -650,12 +681,21 @@ function readFields(
         target.ip = newIp(line.slice(vs, sp), "");
         break;
       case "DST":
-        if (!target.ip)
+        if (!target.ip) {
+          // `MAC=...08:00SRC=...`: the address read into the field before it.
+          const glued = line.lastIndexOf("SRC=", i);
+          const word = line.lastIndexOf(" ", glued) + 1;
+          const eq = line.indexOf("=", word);
+          if (glued > from && eq > word && eq < glued && line.charCodeAt(glued - 1) !== 32) {
+            const err = gluedField(line, line.slice(word, eq), eq + 1, glued + 4);
+            if (err) return err;
+          }
           return {
             column: i + 1,
             message: "expected SRC= before DST=",
             hint: "the line may be cut or edited",
           };
+        }
         if (!isAddressText(line, vs, sp)) return addressError(line, key, vs, sp, true);
         target.ip.dst = line.slice(vs, sp);
         break;

@@ -1,21 +1,60 @@
 /**
  * Finds where a line that lost its newlines (a web page, a chat paste) may hold the next log
- * record: a word after a space that opens the same envelope (time stamp, host, tag) as the line.
+ * record: a word after a space that opens the same envelope (time stamp, host, tag) as the line,
+ * or, in a line without one, the start of a trace tool's line or the line's own LOG prefix again.
  */
 import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
+import { findFieldsStart } from "./read-log-fields.ts";
+import { recordStartIn } from "./record-start.ts";
 import { lineIndex, type PositionMap } from "./strip-escapes.ts";
 
 /** At most this many records are read out of one line. */
 const MAX_JOINED = 64;
 
+/** Envelopes of one syslog file: a program's line (`pppd[1051]: `) and the kernel's (`kernel: [ 1.2] `) alike. */
+const SYSLOG_KINDS = new Set(["journal", "syslog", "journal-iso", "busybox"]);
+
+/** Whether a record of envelope `kind` may follow one of `first` in a joined line. */
+function sameKind(kind: string, first: string): boolean {
+  return kind === first || (SYSLOG_KINDS.has(kind) && SYSLOG_KINDS.has(first));
+}
+
+/**
+ * The indexes after `bodyStart` in a line without an envelope where another record starts: a trace
+ * tool's line (see `record-start.ts`), or the line's own LOG prefix and `IN=` again (a LOG or
+ * ebtables line repeated with its next packet).
+ */
+function bareRecordStarts(line: string, bodyStart: number): number[] {
+  const starts: number[] = [];
+  for (
+    let at = recordStartIn(line, bodyStart);
+    at >= 0 && starts.length < MAX_JOINED;
+    at = recordStartIn(line, at)
+  )
+    starts.push(at);
+  const fields = findFieldsStart(line, bodyStart);
+  // A LOG prefix is at most 29 characters (iptables), an nft one 127.
+  if (fields >= 0 && fields - bodyStart <= 128) {
+    const head = `${line.slice(bodyStart, fields)}IN=`;
+    for (let at = line.indexOf(head, fields + 1); at >= 0 && starts.length < MAX_JOINED; )
+      if (line.charCodeAt(at - 1) === 32 && findFieldsStart(line, at) === at + head.length - 3) {
+        starts.push(at);
+        at = line.indexOf(head, at + head.length);
+      } else at = line.indexOf(head, at + 1);
+  }
+  return starts.sort((a, b) => a - b);
+}
+
 /**
  * The indexes in `line` after its message start where a record with an envelope of the line's own
- * kind starts, in order; empty for a bare line (no stamp to split at). Called only for a line that
- * did not read: the caller checks which of them are records' ends (a LOG prefix can hold a date).
+ * kind starts, in order; in a bare line (no stamp to split at), where a trace tool's line or the
+ * line's own LOG prefix starts again. Called only for a line that did not read: the caller checks
+ * which of them are records' ends (a LOG prefix can hold a date).
  */
 export function joinedRecordStarts(line: string, envelope: Envelope): number[] {
   const starts: number[] = [];
-  if (envelope.kind === "bare" || envelope.kind === "journal-verbose") return starts;
+  if (envelope.kind === "bare") return bareRecordStarts(line, envelope.bodyStart);
+  if (envelope.kind === "journal-verbose") return starts;
   const first = line.charCodeAt(0);
   for (let sp = line.indexOf(" ", envelope.bodyStart); sp >= 0; sp = line.indexOf(" ", sp + 1)) {
     const at = sp + 1;
@@ -29,7 +68,7 @@ export function joinedRecordStarts(line: string, envelope: Envelope): number[] {
       (c >= 0x80 && first >= 0x80);
     if (!same) continue;
     const env = detectEnvelope(line.slice(at));
-    if (env.kind === envelope.kind && env.bodyStart > 0) {
+    if (sameKind(env.kind, envelope.kind) && env.bodyStart > 0) {
       starts.push(at);
       if (starts.length >= MAX_JOINED) break;
     }

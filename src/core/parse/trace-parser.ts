@@ -45,6 +45,7 @@ import { parseBody } from "./parse-line.ts";
 import { type ParsedLine, SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
 import { parsePveBody } from "./pve-firewall.ts";
+import { JOINED_HINT, recordStartIn } from "./record-start.ts";
 import { joinedRecordStarts, pieceMap } from "./split-joined.ts";
 import { readLongLineMark } from "./split-lines.ts";
 import { lineIndex, type PositionMap } from "./strip-escapes.ts";
@@ -196,8 +197,17 @@ const HEADLESS_HINT =
 /** The grouped warning for records read apart from one line. */
 const JOINED_MESSAGE =
   "several log lines joined on one line (by a web page or a chat), read apart at each line's time stamp";
-const JOINED_HINT =
-  "the kernel writes one record a line: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its line breaks";
+/** The same for lines with no time stamp (trace output, a bare LOG line): read apart where each starts. */
+const JOINED_BARE_MESSAGE =
+  "several log lines joined on one line (by a web page or a chat), read apart where each line starts";
+
+/** A field's `=` as quoted-printable writes it (`SRC=3D198.51.100.1`): a mail's raw source. */
+const QUOTED_PRINTABLE = /[A-Z]=3D/;
+/** The grouped error for lines of a quoted-printable mail. */
+const QUOTED_PRINTABLE_MESSAGE =
+  "expected the kernel's text, found it quoted-printable ('=3D' for '=', and a '=' ending each line of a mail's raw source): not read";
+const QUOTED_PRINTABLE_HINT =
+  "decode the mail first (python3 -m quopri -d < mail.txt > log.txt), or copy the lines as the mail program shows them";
 
 /** One line of a wrapped LOG line: where it starts in the joined text, and its line and column in the file. */
 interface WrappedPiece {
@@ -555,7 +565,8 @@ export class TraceParser {
   /**
    * `body` holding several records (a page or a chat lost the newlines between them): each read on
    * its own, at its columns in the line, with one grouped warning; true. False when no record ends
-   * where a next one's stamp starts (a split must leave a first part that reads as a packet line).
+   * where a next one starts (a split must leave a first part that reads as a packet line, or as
+   * another program's syslog line), or when no part reads as a netfilter line.
    */
   private readJoined(
     body: string,
@@ -565,18 +576,61 @@ export class TraceParser {
     counted: boolean,
   ): boolean {
     const starts = joinedRecordStarts(body, envelope);
-    if (starts.length === 0) return false;
+    const bare = envelope.kind === "bare";
+    /** The time stamps of the line's envelope kind: the message says when every cut was at one. */
+    const stamps = new Set(bare ? [] : starts);
     const cuts: number[] = [];
     let from = 0;
-    for (const start of starts) {
+    let netfilter = 0;
+    /** The first start after `from` whose part before read as a kernel line of no netfilter record. */
+    let aside = -1;
+    for (let k = 0; ; ) {
+      const end = k < starts.length ? (starts[k] as number) : body.length;
       // The space before the next stamp is the one the kernel prints after the last field.
-      const piece = body.slice(from, start);
-      const read = this.body(piece, detectEnvelope(piece)).kind;
-      if (read !== "event" && read !== "packet-data") continue;
-      cuts.push(start);
-      from = start;
+      const piece = body.slice(from, end);
+      const env = detectEnvelope(piece);
+      const read = this.body(piece, env);
+      // A reader that stopped at a word after a space where a line that reads on its own starts (a
+      // LOG prefix after the last field): another record starts there too.
+      if (read.kind === "error" && starts.length < 64) {
+        const c = from + read.column - 1;
+        if (c > from + env.bodyStart && c < end && body.charCodeAt(c - 1) === 32 && !starts.includes(c)) {
+          const rest = body.slice(c, end);
+          const next = this.body(rest, detectEnvelope(rest)).kind;
+          if (next === "event" || next === "packet-data") {
+            starts.splice(k, 0, c);
+            continue;
+          }
+        }
+      }
+      const record = read.kind === "event" || read.kind === "packet-data" || read.kind === "ignore";
+      if (end === body.length) {
+        if (record || read.kind === "error") netfilter++;
+        break;
+      }
+      // Text that is no netfilter line ends a record too: another program's syslog line, or what was
+      // pasted before a trace tool's line (its command).
+      const other =
+        read.kind === "skip" &&
+        env.bodyStart < piece.trimEnd().length &&
+        (bare || (env.kind !== "bare" && !env.kernel));
+      if (record || other) {
+        if (record) netfilter++;
+        // A kernel line of another subsystem before this record (`md: bind<sdc1> `), read into its
+        // LOG prefix: apart, when that leaves a prefix that names its chain where the whole did not.
+        if (aside > 0 && read.kind === "event" && !this.placed(read.event)) {
+          const rest = body.slice(aside, end);
+          const alone = this.body(rest, detectEnvelope(rest));
+          if (alone.kind === "event" && this.placed(alone.event)) cuts.push(aside);
+        }
+        cuts.push(end);
+        from = end;
+        aside = -1;
+      } else if (aside < 0 && read.kind === "skip" && env.bodyStart < piece.trimEnd().length) aside = end;
+      k++;
     }
-    if (cuts.length === 0) return false;
+    if (cuts.length === 0 || netfilter === 0) return false;
+    const message = cuts.every((c) => stamps.has(c)) ? JOINED_MESSAGE : JOINED_BARE_MESSAGE;
     cuts.push(body.length);
     from = 0;
     for (const end of cuts) {
@@ -585,12 +639,16 @@ export class TraceParser {
       from = end;
     }
     if (counted)
-      this.countUnknown(`${GROUP_MARK}joined`, `${GROUP_MARK}${JOINED_MESSAGE}`, {
-        severity: "warning",
-        message: unknownPrefixMessage(`${GROUP_MARK}${JOINED_MESSAGE}`, 1),
-        hint: JOINED_HINT,
-        position: { file: this.file, line: this.lineNo, column: lineColumn(at, (cuts[0] as number) + 1) },
-      });
+      this.countUnknown(
+        `${GROUP_MARK}${message === JOINED_MESSAGE ? "joined" : "joined bare"}`,
+        `${GROUP_MARK}${message}`,
+        {
+          severity: "warning",
+          message: unknownPrefixMessage(`${GROUP_MARK}${message}`, 1),
+          hint: JOINED_HINT,
+          position: { file: this.file, line: this.lineNo, column: lineColumn(at, (cuts[0] as number) + 1) },
+        },
+      );
     return true;
   }
 
@@ -789,13 +847,29 @@ export class TraceParser {
       const marks = /^(?:[ \t]*(?:>|\|(?=[ \t])))*[ \t]*/.exec(raw)?.[0] ?? "";
       const mark = marks.length;
       const text = raw.slice(mark);
-      if (mark > 0 && text && !needsUnwrap(text, text.charCodeAt(0)) && !/^(TRACE|PACKET): /.test(text)) {
+      // An indent before a line that named its chain (xtables-monitor's own ` TRACE: `) is not read again.
+      const read =
+        c <= 32 &&
+        (result.kind === "packet-data" || (result.kind === "event" && (result.event.hook as string) !== ""));
+      if (mark > 0 && text && !read && !needsUnwrap(text, text.charCodeAt(0))) {
         const inner = detectEnvelope(text);
         const again = this.body(text, inner);
         // A quote mark is never the kernel's, unless a rule's own prefix starts with it (`>>> FW DROP: `,
         // placed by the ruleset or a map): a bare line otherwise reads it into its LOG prefix.
         const quoted = /[>|]/.test(marks) && !(result.kind === "event" && this.placed(result.event));
-        if (again.kind !== "skip" && (result.kind === "skip" || inner.kind !== "bare" || quoted)) {
+        // An indent alone is kept where the line reads placed as it is (xtables-monitor's ` TRACE:`
+        // line): only a line whose indent went into a LOG prefix naming no chain (a legacy
+        // `TRACE: raw:PREROUTING:policy:2` in a code block) is read without it, when that places it.
+        const indented =
+          !quoted &&
+          result.kind === "event" &&
+          again.kind === "event" &&
+          !this.placed(result.event) &&
+          this.placed(again.event);
+        if (
+          again.kind !== "skip" &&
+          (result.kind === "skip" || inner.kind !== "bare" || quoted || indented)
+        ) {
           body = text;
           envelope = inner;
           result = again;
@@ -815,9 +889,30 @@ export class TraceParser {
         result = again;
       }
     }
-    // Records a page or a chat joined on one line: read apart, each at its own columns.
-    if (result.kind === "error" && plain && !given && this.readJoined(body, envelope, at, seq, counted))
+    // Records a page or a chat joined on one line: read apart, each at its own columns. A bare line
+    // that reads as no netfilter line is looked at when it holds a trace tool's line further on.
+    if (
+      plain &&
+      !given &&
+      (result.kind === "error" ||
+        (result.kind === "skip" &&
+          envelope.kind === "bare" &&
+          recordStartIn(body, envelope.bodyStart) >= 0)) &&
+      this.readJoined(body, envelope, at, seq, counted)
+    )
       return;
+    // A mail's raw source: its lines hold the fields' `=` as `=3D`, which no kernel line does.
+    if ((result.kind === "error" || result.kind === "skip") && plain && body.indexOf("=3D") >= 0) {
+      const qp = QUOTED_PRINTABLE.exec(body);
+      if (qp)
+        result = {
+          kind: "error",
+          column: qp.index + 2,
+          message: QUOTED_PRINTABLE_MESSAGE,
+          hint: QUOTED_PRINTABLE_HINT,
+          group: "quoted-printable",
+        };
+    }
     const held = this.held;
     if (held) {
       this.held = undefined;

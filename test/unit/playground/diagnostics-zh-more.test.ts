@@ -1114,6 +1114,44 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ],
   ["log lines joined on one line by a chat", "log", `${logLine(FIELDS)}${logLine(FIELDS)}`],
   [
+    "nft trace lines joined on one line by a chat (OpenWrt issue 19814's trace)",
+    "log",
+    [
+      'trace id 0f500d9a inet fw4 raw_prerouting packet: iif "eth0.2" ether saddr 00:00:5E:00:53:b8 ether daddr 00:00:5E:00:53:e0 ip6 saddr 2001:470:971f:99::6 ip6 daddr 2001:db8:1:2:3:4:5:6 ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 54 ip6 flowlabel 653951 ip6 nexthdr tcp ip6 length 40 tcp sport 43274 tcp dport 113 tcp flags == syn tcp window 64660',
+      "trace id 0f500d9a inet fw4 raw_prerouting rule tcp dport 113 meta nftrace set 1 (verdict continue)",
+    ].join(" "),
+  ],
+  [
+    "an ebtables line joined to a LOG line cut after OUT= (a blog's trace, then a ufw line)",
+    "log",
+    "TRACE: eb:broute:BROUTING IN=veth0594f4b OUT= MAC source = 02:42:c0:a8:00:02 MAC dest = 02:42:c0:a8:00:03 proto = 0x0800 IP SRC=192.168.0.2 IP DST=192.168.0.3, IP tos=0x00, IP proto=1 [UFW BLOCK] IN=eth0 OUT=",
+  ],
+  [
+    "a forum's lost spaces: MAC= glued to SRC=, and TTL= to ID= (an Ubuntu forum's PPTP post)",
+    "log",
+    [
+      "Apr 2 18:42:16 ceylan-OptiPlex-390 kernel: [16830.871009] [UFW BLOCK]IN=eth0 OUT= MAC=d4:be:d9:e0:26:85:18:28:61:2b:ae:88:08:00SRC=50.7.49.82 DST=192.168.2.37 LEN=60 TOS=0x00 PREC=0x00 TTL=49ID=32077 DF PROTO=47 ",
+      "Apr 2 18:42:16 ceylan-OptiPlex-390 kernel: [16831.058691] [UFW BLOCK]IN=eth0 OUT= MAC=d4:be:d9:e0:26:85:18:28:61:2b:ae:88:08:00 SRC=50.7.49.82 DST=192.168.2.37 LEN=61 TOS=0x00 PREC=0x00 TTL=49ID=32078 DF PROTO=47 ",
+    ].join("\n"),
+  ],
+  [
+    "nft trace lines without their family (an nftables commit message's example)",
+    "log",
+    'trace id 32 t PRE_RAW packet: iif "enp0s3" ether saddr [..]\ntrace id 32 t PRE_RAW policy accept\n',
+  ],
+  [
+    "a mail's quoted-printable source (netdev 2019, a legacy TRACE line)",
+    "log",
+    [
+      "Sep 10 13:50:37 NETM06 kernel: [442740.425992] TRACE: raw:PREROUTING:policy=",
+      ":2 IN=3Dmgmt-vrf OUT=3D MAC=3D00:22:48:07:cc:ad:74:83:ef:a9:ca:c1:08:00 SRC=",
+      "=3D91.189.88.24 DST=3D10.24.12.10 LEN=3D60 TOS=3D0x00 PREC=3D0x00 TTL=3D51 =",
+      "ID=3D0 DF PROTO=3DTCP SPT=3D80 DPT=3D40164 SEQ=3D2210516855 ACK=3D395460128=",
+      "8 WINDOW=3D28960 RES=3D0x00 ACK SYN URGP=3D0 OPT (0204058A0402080AD62215769=",
+      "7AC236D01030307)=0A=",
+    ].join("\n"),
+  ],
+  [
     "fw4's include of a pattern",
     "rules",
     'table inet fw4 {\n\tinclude "/etc/nftables.d/*3.nft"\n\tchain input {\n\t\ttype filter hook input priority filter;\n\t}\n}\n',
