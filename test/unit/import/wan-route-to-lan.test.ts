@@ -101,9 +101,12 @@ describe("a remote host whose packets the log shows reaching a LAN behind the ho
     ]);
     for (const [name, ok, said] of results) {
       if (ok) continue;
-      expect(said, name).toContain("packet 1: devices differ (kernel vs predicted)");
-      expect(said, name).toContain("a routing rule (ip rule), or a route the lab lacks, would explain it");
-      expect(said, name).not.toContain("has no route");
+      const report = String(said);
+      expect(report, String(name)).toContain("packet 1: devices differ (kernel vs predicted)");
+      expect(report, String(name)).toContain(
+        "a routing rule (ip rule), or a route the lab lacks, would explain it",
+      );
+      expect(report, String(name)).not.toContain("has no route");
     }
   });
 });
