@@ -998,6 +998,57 @@ const FIELD_HOLDS: Record<string, string> = {
   "8 hex digits": "8 個十六進位數字",
   "4 hex digits": "4 個十六進位數字",
   "a VLAN tag control field (0 to 65535)": "VLAN tag 控制欄位（0 到 65535）",
+  "a MAC address of 6 bytes": "6 個位元組的 MAC 位址",
+};
+
+/** What a line read joined from several is, as the parser names it. */
+const WRAPPED_LINE: Record<string, string> = {
+  "LOG line": "LOG 行",
+  "nft monitor trace line": "nft monitor trace 行",
+  "xtables-monitor line": "xtables-monitor 行",
+  "ebtables log line": "ebtables 日誌行",
+};
+
+/** What an nft monitor trace packet line lacks at its end, as the parser names it. */
+const NFT_ENDS: Record<string, string> = {
+  "a value": "值",
+  "a field and a value": "欄位和值",
+  "an address": "位址",
+};
+
+/** What an nft monitor trace packet line's value should have been, as the parser names it. */
+const NFT_VALUES: Record<string, string> = {
+  "a MAC address of 6 bytes (00:00:5e:00:53:01)": "6 個位元組的 MAC 位址（00:00:5e:00:53:01）",
+  "a number": "數字",
+  "an IPv4 address": "IPv4 位址",
+  "an IPv6 address": "IPv6 位址",
+};
+
+/** What an ebtables log line should have held, as the parser names it. */
+const EBT_EXPECTED: Record<string, string> = {
+  "IN=": "IN=",
+  "OUT= after IN=": "IN= 後面的 OUT=",
+  "' MAC source = ' after OUT=": "OUT= 後面的 ' MAC source = '",
+  "' MAC dest = ' after the source MAC": "來源 MAC 後面的 ' MAC dest = '",
+  "' proto = 0x....' after the destination MAC": "目的 MAC 後面的 ' proto = 0x....'",
+  "four hex digits after 'proto = 0x'": "'proto = 0x' 後面的四個十六進位數字",
+  "' IP SRC=', ' IPv6 SRC=' or ' ARP HTYPE=' after the protocol":
+    "協定後面的 ' IP SRC='、' IPv6 SRC=' 或 ' ARP HTYPE='",
+  "' IP SRC=', ' IPv6 SRC=' or ' ARP HTYPE=' after the protocol (or the line's end)":
+    "協定後面的 ' IP SRC='、' IPv6 SRC=' 或 ' ARP HTYPE='（或行尾）",
+  "' IP DST=' after ' IP SRC='": "' IP SRC=' 後面的 ' IP DST='",
+  "', IP tos=0x..' after the destination address": "目的位址後面的 ', IP tos=0x..'",
+  "', IP proto=N' after the TOS": "TOS 後面的 ', IP proto=N'",
+  "a hex TOS like 0x00": "像 0x00 這樣的十六進位 TOS",
+  "a protocol number": "協定號碼",
+  "' SPT=N DPT=N' after the protocol": "協定後面的 ' SPT=N DPT=N'",
+  "' SPT=N DPT=N' after the next header": "next header 後面的 ' SPT=N DPT=N'",
+  "'IPv6 SRC=.. IPv6 DST=.., IPv6 priority=.., Next Header=N'":
+    "'IPv6 SRC=.. IPv6 DST=.., IPv6 priority=.., Next Header=N'",
+  "'ARP HTYPE=N, PTYPE=0x...., OPCODE=N'": "'ARP HTYPE=N, PTYPE=0x...., OPCODE=N'",
+  "' ARP MAC SRC=..' after the opcode": "opcode 後面的 ' ARP MAC SRC=..'",
+  "'ARP MAC SRC=.. ARP IP SRC=.. ARP MAC DST=.. ARP IP DST=..'":
+    "'ARP MAC SRC=.. ARP IP SRC=.. ARP MAC DST=.. ARP IP DST=..'",
 };
 
 /** Where a LOG line ended too soon, as the parser names it. */
@@ -1883,16 +1934,70 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "log-line-folded",
-    english:
-      /^LOG line folded at (\d+) characters \(by fold -w \1 or a terminal's copy, inside a word too\), read joined(?: \((\d+) lines?\))?$/,
+    english: new RegExp(
+      `^(${oneOf(Object.keys(WRAPPED_LINE))}) folded at (\\d+) characters \\(by fold -w \\2 or a terminal's copy, inside a word too\\), read joined(?: \\((\\d+) lines?\\))?$`,
+    ),
     zh: (m) =>
-      `LOG 行在第 ${m[1]} 個字元處被折行（fold -w ${m[1]} 或終端機複製時折的，連字中間也會折），已接回來讀取${lines(m[2])}`,
+      `${WRAPPED_LINE[m[1] as string]}在第 ${m[2]} 個字元處被折行（fold -w ${m[2]} 或終端機複製時折的，連字中間也會折），已接回來讀取${lines(m[3])}`,
   },
   {
     code: "log-line-wrapped",
+    english: new RegExp(
+      `^(${oneOf(Object.keys(WRAPPED_LINE))}) wrapped over several lines \\(by a web page, an editor or a mail client\\), read joined at a space(?: \\((\\d+) lines?\\))?$`,
+    ),
+    zh: (m) =>
+      `${WRAPPED_LINE[m[1] as string]}被折成好幾行（網頁、編輯器或郵件軟體折的），已在空格處接回來讀取${lines(m[2])}`,
+  },
+  // A line of nft monitor trace, or of ebtables, cut (or wrapped and not read joined).
+  {
+    code: "nft-packet-word",
     english:
-      /^LOG line wrapped over several lines \(by a web page, an editor or a mail client\), read joined at a space(?: \((\d+) lines?\))?$/,
-    zh: (m) => `LOG 行被折成好幾行（網頁、編輯器或郵件軟體折的），已在空格處接回來讀取${lines(m[1])}`,
+      /^expected a header's name \(ether, ip, ip6, tcp, \.\.\.\) in an nft monitor trace packet line, found '(.*)'$/s,
+    zh: (m) => `nft monitor trace 的 packet 行在這裡應該是標頭名稱（ether、ip、ip6、tcp……），卻是 '${m[1]}'`,
+  },
+  {
+    code: "nft-packet-field",
+    english: /^expected a field of '(.*)' in an nft monitor trace packet line, found '(.*)'$/s,
+    zh: (m) => `nft monitor trace 的 packet 行裡 '${m[1]}' 後面應該是欄位名稱，卻是 '${m[2]}'`,
+  },
+  {
+    code: "nft-packet-ends",
+    english: new RegExp(
+      `^expected (${oneOf(Object.keys(NFT_ENDS))}) after '(.*)' in an nft monitor trace packet line: the line ends first$`,
+      "s",
+    ),
+    zh: (m) =>
+      `nft monitor trace 的 packet 行裡 '${m[2]}' 後面應該是${NFT_ENDS[m[1] as string]}，這一行卻先結束了`,
+  },
+  {
+    code: "nft-packet-value",
+    english: new RegExp(
+      `^expected (${oneOf(Object.keys(NFT_VALUES))}) after '(.*)' in an nft monitor trace packet line, found '(.*)'$`,
+      "s",
+    ),
+    zh: (m) =>
+      `nft monitor trace 的 packet 行裡 '${m[2]}' 後面應該是${afterZh(NFT_VALUES[m[1] as string] as string)}，卻是 '${m[3]}'`,
+  },
+  {
+    code: "nft-rule-verdict-missing",
+    english: /^expected '(.*)' at the end of an nft monitor trace rule line: the line ends first$/,
+    zh: (m) => `nft monitor trace 的 rule 行結尾應該是 '${m[1]}'，這一行卻先結束了`,
+  },
+  {
+    code: "nft-verdict",
+    english:
+      /^expected a verdict \((accept or drop|accept, drop, continue, return, jump <chain>, goto <chain>, queue)\) in an nft monitor trace line, found '(.*)'$/s,
+    zh: (m) =>
+      `nft monitor trace 行在這裡應該是 verdict（${(m[1] as string).replace(" or ", " 或 ").replace(/, /g, "、")}），卻是 '${m[2]}'`,
+  },
+  {
+    code: "ebt-field",
+    english: new RegExp(
+      `^expected (${oneOf(Object.keys(EBT_EXPECTED))})(?:, found '(.*)')? in an ebtables log line(: the line ends first)?$`,
+      "s",
+    ),
+    zh: (m) =>
+      `ebtables 日誌行在這裡應該是${afterZh(EBT_EXPECTED[m[1] as string] as string)}${m[2] ? `，卻是 '${m[2]}'` : ""}${m[3] ? "，這一行卻先結束了" : ""}`,
   },
 
   {
@@ -2346,6 +2451,22 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "nft monitor trace prints a packet as statements '<header> <field> <value>' ('ip saddr 198.51.100.1 ip daddr 203.0.113.5 tcp dport 22'); the line looks cut, wrapped or edited",
+    "nft monitor trace 把封包印成 '<header> <field> <value>' 這樣的敘述（'ip saddr 198.51.100.1 ip daddr 203.0.113.5 tcp dport 22'）：這一行看起來被截斷、折行或編輯過",
+  ],
+  [
+    "nft monitor trace ends a rule line in '(verdict accept)', a chain's end in 'verdict continue' or 'policy accept'; the line looks cut, wrapped or edited",
+    "nft monitor trace 的 rule 行以 '(verdict accept)' 結尾，chain 的結尾則是 'verdict continue' 或 'policy accept'：這一行看起來被截斷、折行或編輯過",
+  ],
+  [
+    "the line looks like ebtables --log output (it has 'MAC source = ') but is cut or edited",
+    "這一行看起來是 ebtables --log 的輸出（它有 'MAC source = '），但被截斷或編輯過",
+  ],
+  [
+    "the MAC address is printed whole; the line looks cut, wrapped or edited there",
+    "MAC 位址會完整印出：這一行看起來在這裡被截斷、折行或編輯過",
+  ],
   [
     REDACTED_LOG_HINT,
     "packetwalk 靠位址追蹤封包（它在各個 hook 的行、它的回覆），所以需要位址：請放回真實的位址，或改用匿名化而不是遮蔽：packetwalk import --anonymize（以及 playground 的「匿名化」按鈕）會把每個公開位址在各處都換成同一個 TEST-NET 替代位址，私有位址則保留",
@@ -2946,6 +3067,12 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english:
+      /^(nft monitor trace|xtables-monitor --trace) writes each line whole: save its output to a file \((.+) > trace\.txt\) and share that file(?:; a file folded at (\d+) columns unwraps with (awk '.*' FILE))?$/,
+    zh: (m) =>
+      `${m[1]} 會把每一行完整寫出：請把它的輸出存成檔案（${m[2]} > trace.txt）再分享那個檔案${m[3] ? `；折在 ${m[3]} 欄的檔案可以用 ${m[4]} 接回來` : ""}`,
+  },
   { english: /^write (! .+)$/s, zh: (m) => `請寫成 ${m[1]}` },
   {
     english:

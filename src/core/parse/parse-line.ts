@@ -5,7 +5,7 @@
 import { composeOrPrefix, type Envelope, prefixReading } from "./detect-envelope.ts";
 import { foreignRecord } from "./foreign-records.ts";
 import type { LogFieldMemo } from "./log-field-memo.ts";
-import { parseEbtLine } from "./parse-ebt-line.ts";
+import { endsInsideMark, parseEbtLine } from "./parse-ebt-line.ts";
 import { parseLogLine } from "./parse-log-line.ts";
 import { parseNftMonitorLine } from "./parse-nft-monitor.ts";
 import { parseTraceLine } from "./parse-trace-line.ts";
@@ -142,7 +142,8 @@ function cutBeforeOut(line: string, bodyStart: number): ParsedLine | undefined {
 function ebtMarkAfter(line: string, at: number): boolean {
   const out = line.indexOf(" ", at + 3) + 1;
   const end = line.indexOf(" ", out + 4);
-  return end >= 0 && line.startsWith(" MAC source = ", end);
+  // Or the line ends inside the mark (`OUT=veth1 MAC`): an ebtables line cut or wrapped there.
+  return end >= 0 && (line.startsWith(" MAC source = ", end) || endsInsideMark(line, end));
 }
 
 /** Detects the envelope and parses the message of one line. Never throws. */

@@ -10,9 +10,10 @@ import type { IpInfo, L4Info, RuleVerdict, TraceEvent } from "../model/packet.ts
 import { decodeNetworkHeader } from "./decode-network-header.ts";
 import { ICMP_CODES, ICMPV6_CODES } from "./icmp-codes.ts";
 import { ICMPV6_TYPES } from "./icmpv6-types.ts";
-import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
+import { IPV6_EXTENSION_HEADERS, isIpv6 } from "./ipv6.ts";
 import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
+import { isIpv4Text } from "./read-log-fields.ts";
 import { joinedRecordError, recordStartIn } from "./record-start.ts";
 import { mayBeRedacted, redactedAddressError } from "./redacted-address.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
@@ -131,8 +132,8 @@ function toNumber(v: string | undefined, names?: Record<string, number>): number
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Splits on spaces, keeping `"quoted names"` whole (quotes removed). */
-function words(text: string): string[] {
+/** Splits on spaces, keeping `"quoted names"` whole (quotes removed); `starts` gets where each word starts. */
+function words(text: string, starts: number[] = []): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < text.length) {
@@ -140,6 +141,7 @@ function words(text: string): string[] {
       i++;
       continue;
     }
+    starts.push(i);
     if (text.charCodeAt(i) === 34) {
       const close = text.indexOf('"', i + 1);
       const end = close < 0 ? text.length : close;
@@ -154,6 +156,38 @@ function words(text: string): string[] {
   }
   return out;
 }
+
+/** A problem of a `packet:` line: its 1-based column in the line, what was expected, a hint. */
+interface PacketProblem {
+  column: number;
+  message: string;
+  hint: string;
+}
+
+/** How nft names a header (`ip6`, `icmpv6`) or one of its fields (`saddr`, `frag-off`): a lower-case word. */
+const NFT_WORD = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+/** A MAC address as nft prints it: six bytes of two hex digits. */
+const NFT_MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
+
+/** A mark a writer put where they left the rest of a line out (`[..]`, `...`, `…`): nft prints none. */
+const ELIDED = /^(?:\[\.{2,}\]|\.{3,}|\[?…\]?|<snip>)$/;
+/** The fields of each header nft prints as numbers (so a word glued to one is a fold's, not a value). */
+const NUMERIC_FIELDS: Record<string, ReadonlySet<string>> = {
+  ip: new Set(["length", "id", "ttl"]),
+  ip6: new Set(["length", "hoplimit", "flowlabel"]),
+  tcp: new Set(["sequence", "ackseq", "window", "urgptr"]),
+  udp: new Set(["length"]),
+  udplite: new Set(["csumcov"]),
+  icmp: new Set(["id", "sequence", "mtu"]),
+  icmpv6: new Set(["id", "sequence"]),
+  vlan: new Set(["id", "pcp", "dei", "cfi"]),
+  esp: new Set(["spi", "sequence"]),
+  ah: new Set(["spi", "sequence"]),
+  sctp: new Set(["vtag"]),
+};
+/** The hint of a `packet:` line nft did not print so. */
+const PACKET_HINT =
+  "nft monitor trace prints a packet as statements '<header> <field> <value>' ('ip saddr 198.51.100.1 ip daddr 203.0.113.5 tcp dport 22'); the line looks cut, wrapped or edited";
 
 /** The most network header bits an nft trace carries (NFT_TRACETYPE_NETWORK_HEADER: 40 bytes). */
 const MAX_NH_BITS = 320;
@@ -251,9 +285,24 @@ function readArpField(
   }
 }
 
-/** Reads the statements of a `packet:` line into an event. */
-function readPacket(text: string, ev: TraceEvent, family: Family): void {
-  const w = words(text);
+/**
+ * Reads the statements of a `packet:` line into an event; `offset`: where `text` starts in the line.
+ * A statement nft would not print (a header missing its field or value, a word where a header's name
+ * goes, a MAC address that is not six bytes, an address that is not one) is the problem returned:
+ * a line cut or wrapped there is not read as a packet with fields missing.
+ */
+function readPacket(text: string, ev: TraceEvent, family: Family, offset: number): PacketProblem | undefined {
+  const starts: number[] = [];
+  const w = words(text, starts);
+  // The writer left the rest out: what is before it reads, a statement it cut short is no error.
+  const cutAt = w.findIndex((x) => ELIDED.test(x));
+  const elided = cutAt >= 0;
+  if (elided) w.length = cutAt;
+  const problem = (k: number, message: string): PacketProblem => ({
+    column: offset + (k < w.length ? (starts[k] as number) : text.length) + 1,
+    message,
+    hint: PACKET_HINT,
+  });
   let ip: IpInfo | undefined;
   let l4: L4Info | undefined;
   const getIp = (): IpInfo => {
@@ -270,9 +319,26 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
   let innerTpid = "0x8100";
   for (let i = 0; i < w.length; i++) {
     const a = w[i] as string;
+    // A header's name (or iif, oif) opens every statement: anything else is the middle of one.
+    if (!NFT_WORD.test(a) && !/^@[a-z]+,\d+,\d+$/.test(a))
+      return problem(
+        i,
+        `expected a header's name (ether, ip, ip6, tcp, ...) in an nft monitor trace packet line, found '${a}'`,
+      );
+    if (i + 1 >= w.length && elided) break;
+    if (i + 1 >= w.length)
+      return problem(
+        w.length,
+        `expected a ${a.startsWith("@") || a === "iif" || a === "oif" ? "value" : "field and a value"} after '${a}' in an nft monitor trace packet line: the line ends first`,
+      );
     if (a.startsWith("@nh,")) {
       // Only behind a tag (QinQ): bytes of another unnamed protocol (LLDP, ...) are not guessed at.
       if (ev.vlan) rawNetworkHeader(a, w[i + 1] ?? "", ev, tpid, family, innerTpid);
+      i++;
+      continue;
+    }
+    if (a.startsWith("@") && !a.startsWith("@th,")) {
+      // Raw bytes of another header (`@ll,0,112 0x...`): a word and its value.
       i++;
       continue;
     }
@@ -294,11 +360,52 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
       else ev.out = v;
       continue;
     }
-    const field = w[i + 1];
+    const field = w[i + 1] as string;
     let value = w[i + 2];
-    if (field === undefined) break;
+    if (!NFT_WORD.test(field))
+      return problem(
+        i + 1,
+        `expected a field of '${a}' in an nft monitor trace packet line, found '${field}'`,
+      );
     i += 2;
     if (value === "==") value = w[++i];
+    if (value === undefined && elided) break;
+    if (value === undefined)
+      return problem(
+        w.length,
+        `expected a value after '${a} ${field}' in an nft monitor trace packet line: the line ends first`,
+      );
+    // `ether saddr <mac>`, `arp saddr ether <mac>` (`arp saddr ip <address>`): the address one word further.
+    const addr = field === "saddr" || field === "daddr";
+    const further = a === "arp" && addr && (value === "ether" || value === "ip");
+    if (further && i + 1 >= w.length && elided) break;
+    if (further && i + 1 >= w.length)
+      return problem(
+        w.length,
+        `expected an address after '${a} ${field} ${value}' in an nft monitor trace packet line: the line ends first`,
+      );
+    const macAt = a === "ether" && addr ? i : further && value === "ether" ? i + 1 : -1;
+    // nft prints every MAC address as six bytes: fewer is a line cut or wrapped inside it.
+    if (macAt >= 0 && !NFT_MAC.test(w[macAt] as string))
+      return problem(
+        macAt,
+        `expected a MAC address of 6 bytes (00:00:5e:00:53:01) after '${a} ${field}' in an nft monitor trace packet line, found '${w[macAt]}'`,
+      );
+    // A field nft prints as a number (a port by its number, or by its name before nft 0.9.1's `-S`).
+    const numeric = NUMERIC_FIELDS[a]?.has(field);
+    const port = (field === "sport" || field === "dport") && !/^[a-z][a-z0-9-]*$/.test(value);
+    if ((numeric || port) && !/^(?:\d+|0x[0-9a-f]+)$/i.test(value))
+      return problem(
+        i,
+        `expected a number after '${a} ${field}' in an nft monitor trace packet line, found '${value}'`,
+      );
+    if ((a === "ip" || a === "ip6") && addr && !mayBeRedacted(value)) {
+      if (!(a === "ip" ? isIpv4Text(value, 0, value.length) : isIpv6(value)))
+        return problem(
+          i,
+          `expected an ${a === "ip" ? "IPv4" : "IPv6"} address after '${a} ${field}' in an nft monitor trace packet line, found '${value}'`,
+        );
+    }
     switch (a) {
       case "ether":
         if (field === "saddr") ev.macSrc = value;
@@ -383,8 +490,7 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
         else if (field === "l4proto") getL4(l4Name(value ?? "") ?? value ?? "");
         break;
       default:
-        // Other headers (vlan, arp, th, ...): step back so the next word is read as a keyword.
-        i -= 2;
+        // Another header (igmp, gre, ...): its statement is read past, field and value.
         break;
     }
   }
@@ -392,6 +498,7 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
     ev.ip = ip;
     if (l4) ev.l4 = dropUndefined(l4);
   }
+  return undefined;
 }
 
 function dropUndefined<T extends object>(o: T): T {
@@ -413,6 +520,43 @@ function redactedField(line: string, from: number, ip: IpInfo): ParsedLine | und
     return redactedAddressError(`${word} ${field}`, value, at + field.length + 3);
   }
   return undefined;
+}
+
+/** The verdicts nft prints (`verdict_expr_print`); `jump` and `goto` name a chain after them. */
+const VERDICTS = new Set([
+  "accept",
+  "drop",
+  "continue",
+  "return",
+  "jump",
+  "goto",
+  "queue",
+  "stolen",
+  "repeat",
+  "break",
+]);
+/** A base chain's policy is one of these. */
+const POLICIES = new Set(["accept", "drop"]);
+const VERDICT_HINT =
+  "nft monitor trace ends a rule line in '(verdict accept)', a chain's end in 'verdict continue' or 'policy accept'; the line looks cut, wrapped or edited";
+
+/**
+ * The error for verdict words `text` (at index `at` of the line) nft would not print: a word it does
+ * not name (a verdict cut inside, `cont`), or `jump`/`goto` without the chain; undefined when they read.
+ */
+function verdictProblem(text: string, at: number, known = VERDICTS): ParsedLine | undefined {
+  const [word = "", target] = text.split(" ");
+  if (known.has(word) && (target === undefined) === (word !== "jump" && word !== "goto")) return undefined;
+  const names =
+    known === POLICIES
+      ? "accept or drop"
+      : "accept, drop, continue, return, jump <chain>, goto <chain>, queue";
+  return {
+    kind: "error",
+    column: at + 1,
+    message: `expected a verdict (${names}) in an nft monitor trace line, found '${text}'`,
+    hint: VERDICT_HINT,
+  };
 }
 
 /** Parses the message at `bodyStart`; `skip` when it is not `nft monitor trace` output. */
@@ -458,7 +602,8 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
   ev.traceId = traceId;
   ev.prefix = `${fam} ${table} ${chain}`;
   if (rest.startsWith("packet: ")) {
-    readPacket(rest.slice(8), ev, family);
+    const problem = readPacket(rest.slice(8), ev, family, restAt + 8);
+    if (problem) return { kind: "error", ...problem };
     // A placeholder where nft printed an address (`ip saddr x.x.x.x`) would be read as one.
     const redacted = ev.ip && redactedField(line, restAt, ev.ip);
     if (redacted) return redacted;
@@ -471,21 +616,36 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
   let verdict: RuleVerdict;
   if (rest.startsWith("rule ") || rest.startsWith("unknown rule handle ")) {
     const open = rest.lastIndexOf(" (verdict ");
-    const text = rest.slice(rest.startsWith("rule ") ? 5 : 0, open < 0 ? rest.length : open);
+    const close = rest.lastIndexOf(")");
+    // nft ends every rule line with its verdict in brackets: a line without them was cut (or wrapped) before.
+    if (open < 0 || close < open)
+      return {
+        kind: "error",
+        column: line.trimEnd().length + 1,
+        message: `expected ${open < 0 ? "' (verdict <verdict>)'" : "')'"} at the end of an nft monitor trace rule line: the line ends first`,
+        hint: VERDICT_HINT,
+      };
+    const text = rest.slice(rest.startsWith("rule ") ? 5 : 0, open);
     verdict = { kind: "rule", chain, text };
-    if (open >= 0) verdict.verdict = verdictWords(rest.slice(open + 10, rest.lastIndexOf(")")));
+    const bad = verdictProblem(rest.slice(open + 10, close), restAt + open + 10);
+    if (bad) return bad;
+    verdict.verdict = verdictWords(rest.slice(open + 10, close));
     const handle = /handle (\d+)/.exec(text);
     if (handle) verdict.rule = handle[1];
   } else if (rest.startsWith("policy ")) {
-    verdict = { kind: "policy", chain, verdict: verdictWords(rest.slice(7).split(" ")[0] ?? "") };
+    // Then the packet's mark, as after a verdict (`policy accept meta mark 0x000000d4`).
+    const mark = rest.indexOf(" meta mark ", 7);
+    const word = rest.slice(7, mark < 0 ? rest.length : mark).trim();
+    const bad = verdictProblem(word, restAt + 7, POLICIES);
+    if (bad) return bad;
+    verdict = { kind: "policy", chain, verdict: verdictWords(word) };
   } else if (rest.startsWith("verdict ")) {
     // Older nft prints the packet's mark after the verdict (`verdict continue meta mark 0x00000001`).
     const mark = rest.indexOf(" meta mark ", 8);
-    verdict = {
-      kind: "return",
-      chain,
-      verdict: verdictWords(rest.slice(8, mark < 0 ? rest.length : mark).trim()),
-    };
+    const words = rest.slice(8, mark < 0 ? rest.length : mark).trim();
+    const bad = verdictProblem(words, restAt + 8);
+    if (bad) return bad;
+    verdict = { kind: "return", chain, verdict: verdictWords(words) };
   } else {
     return {
       kind: "error",

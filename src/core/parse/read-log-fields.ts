@@ -130,6 +130,16 @@ const KEYS = [...TEXT_KEYS, ...NUMERIC_KEYS];
 /** Words without `=` the reader knows. */
 const WORDS = [...TCP_FLAGS, "CE", "DF", "MF", "OPT", "INCOMPLETE", "ARP", "TRUNCATED"];
 
+/** Whether `word` is a key of a LOG line's (or an xtables-monitor `PACKET:` line's) fields, `PROTO` for `PROTO=`. */
+export function isLogKey(word: string): boolean {
+  return KEYS.includes(word);
+}
+
+/** Whether `word` is a word without `=` such a line holds (`DF`, `SYN`, ...). */
+export function isLogWord(word: string): boolean {
+  return WORDS.includes(word);
+}
+
 /**
  * Words of up to this many capital letters get an exact number (base 27, A = 1),
  * so a key is recognised while scanning for its `=`, without comparing strings.
@@ -388,6 +398,9 @@ function padMac(mac: string): string {
     .join(":");
 }
 
+/** A MACSRC= or MACDST= value: six bytes of one or two hex digits (ether_ntoa drops a leading zero). */
+const MAC_BYTES = /^[0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5}$/i;
+
 /** A MAC= value as dump_mac_header prints it: bytes as two hex digits, joined by ':'. */
 const HEX_PAIRS = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2})*$/;
 
@@ -640,15 +653,24 @@ function readFields(
         readMac(ev, line, vs, sp);
         break;
       case "MACSRC":
+      case "MACDST":
+        // Six bytes, as nf_log_arp's `%pM` and xtables-monitor's `ether_ntoa` print them: fewer is a line cut or wrapped inside.
+        if (!MAC_BYTES.test(line.slice(vs, sp)))
+          return {
+            column: vs + 1,
+            message: `expected a MAC address of 6 bytes after ${key}=, found '${line.slice(vs, sp)}'`,
+            hint: "the MAC address is printed whole; the line looks cut, wrapped or edited there",
+          };
+        if (key === "MACDST") {
+          if (arp) arp.macDst = line.slice(vs, sp);
+          else ev.macDst = padMac(line.slice(vs, sp));
+          break;
+        }
         if (arp) arp.macSrc = line.slice(vs, sp);
         else {
           ev.macSrc = padMac(line.slice(vs, sp));
           ev.macDecoded = true;
         }
-        break;
-      case "MACDST":
-        if (arp) arp.macDst = line.slice(vs, sp);
-        else ev.macDst = padMac(line.slice(vs, sp));
         break;
       case "MACPROTO":
         ev.ethType = `0x${line.slice(vs, sp)}`;

@@ -31,6 +31,7 @@ import {
   type PairOptions,
   setAssignment,
 } from "./pair-flows.ts";
+import { endsInsideMark } from "./parse-ebt-line.ts";
 import {
   ARP_PREFIX_HINT,
   LONG_LINE_HINT,
@@ -45,6 +46,7 @@ import { parseBody } from "./parse-line.ts";
 import { type ParsedLine, SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
 import { parsePveBody } from "./pve-firewall.ts";
+import { findFieldsStart, isLogKey, isLogWord } from "./read-log-fields.ts";
 import { JOINED_HINT, recordStartIn } from "./record-start.ts";
 import { joinedRecordStarts, pieceMap } from "./split-joined.ts";
 import { readLongLineMark } from "./split-lines.ts";
@@ -162,6 +164,8 @@ export function unknownPrefixMessage(name: string, count: number): string {
  */
 const WRAPPED_FIELDS =
   /^(?:[ \t>]|\|(?=[ \t]))*(?=(?!IN=)[A-Z][A-Z0-9]*=|(?:CE|DF|MF|SYN|ACK|FIN|RST|PSH|URG|CWR|ECE|AE|OPT|INCOMPLETE) |\[SRC=)/;
+/** The rest of an ebtables line cut right after ` MAC` (which a LOG line's ` MAC=` shares): `source = ...`. */
+const EBT_REST = /^(?:[ \t>]|\|(?=[ \t]))*(?=source = )/;
 /** At most this many lines are joined into one, and at most this many characters. */
 const MAX_WRAPPED_PARTS = 16;
 const MAX_WRAPPED_LENGTH = 16_384;
@@ -172,12 +176,72 @@ const PRETTY_WAIT = 64;
 /** The grouped warning for LOG lines read joined from several. */
 const WRAPPED_MESSAGE =
   "LOG line wrapped over several lines (by a web page, an editor or a mail client), read joined at a space";
+/** The grouped warning for lines of another format (`name`: what they are) read joined from several. */
+function wrappedMessage(name: string): string {
+  return `${name} wrapped over several lines (by a web page, an editor or a mail client), read joined at a space`;
+}
 const WRAPPED_HINT =
   "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were";
 
-/** The grouped warning for LOG lines read joined from pieces folded at `width` characters. */
-function foldedMessage(width: number): string {
-  return `LOG line folded at ${width} characters (by fold -w ${width} or a terminal's copy, inside a word too), read joined`;
+/** The grouped warning for LOG lines (or lines `name` says) read joined from pieces folded at `width` characters. */
+function foldedMessage(width: number, name = "LOG line"): string {
+  return `${name} folded at ${width} characters (by fold -w ${width} or a terminal's copy, inside a word too), read joined`;
+}
+
+/**
+ * What a line held for its wrapped rest is (see `TraceParser.pending`): a record of a format whose end
+ * no field marks, or a kernel line that holds only what may be a LOG prefix (`head`).
+ */
+type HeldKind = "nft" | "xtables" | "ebt" | "head";
+/** What a wrapped line of each kind is called in the grouped warning (a head's rest makes a LOG line). */
+const HELD_NAMES: Record<HeldKind, string> = {
+  nft: "nft monitor trace line",
+  xtables: "xtables-monitor line",
+  ebt: "ebtables log line",
+  head: "LOG line",
+};
+/** How well a joined line reads when it reads whole (see `TraceParser.joinScore`): more than any column. */
+const READS = 1e9;
+/** Shortest line a wrap or a fold breaks (as `foldedAt` counts a fold's piece). */
+const MIN_WRAPPED = 40;
+/** The source of the events a held line of each kind reads as. */
+const HELD_SOURCES: Record<HeldKind, TraceEvent["source"] | undefined> = {
+  nft: "nft-monitor",
+  xtables: "xtables-monitor",
+  ebt: "ebt-log",
+  head: undefined,
+};
+/** Longest message a kernel line holds before the `IN=` of its LOG line on the next (a LOG prefix, a TRACE label). */
+const MAX_HEAD = 64;
+
+/**
+ * Whether `text` (its message at `at`), read alone as `alone`, starts a line of its own: it reads as a
+ * record, or is refused as one that starts as a record does (`trace id`, `PACKET: 2 ...`, a LOG line's
+ * `IN=.. OUT=`) and was cut or edited further on.
+ */
+function startsRecord(text: string, at: number, alone: ParsedLine): boolean {
+  if (alone.kind === "event" || alone.kind === "packet-data") return true;
+  if (alone.kind !== "error" || alone.group !== undefined) return false;
+  const format = recordFormat(text, at);
+  return format === "nft" || format === "xtables" || findFieldsStart(text, at) >= 0;
+}
+
+/** Whether two readings of a line say the same of the packet (its text and position aside). */
+function sameReading(a: TraceEvent, b: TraceEvent): boolean {
+  const key = (e: TraceEvent) => JSON.stringify({ ...e, raw: "", position: undefined });
+  return key(a) === key(b);
+}
+
+/** The format of a refused record that is not a LOG line (so not cut at its end as one): see {@link HeldKind}. */
+function recordFormat(body: string, at: number): HeldKind | undefined {
+  if (body.startsWith("trace id ", at)) return "nft";
+  let i = at;
+  while (body.charCodeAt(i) === 32) i++;
+  if (/^(?:TRACE|PACKET): \d/.test(body.slice(i, i + 10))) return "xtables";
+  if (body.includes(" MAC source = ", at)) return "ebt";
+  // Cut inside the mark (`OUT=veth1 MAC`): an ebtables line's start all the same.
+  const out = body.lastIndexOf(" OUT=");
+  return out >= at && endsInsideMark(body, body.indexOf(" ", out + 5)) ? "ebt" : undefined;
 }
 /** The rest of a line folded at `width` characters whose pieces do not read joined. */
 function foldedRestMessage(width: number): string {
@@ -186,6 +250,20 @@ function foldedRestMessage(width: number): string {
 /** How to unwrap a log folded at `width` characters. */
 function foldedHint(width: number): string {
   return `the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at ${width} columns unwraps with awk 'length($0)==${width}{printf "%s",$0;next}1' FILE`;
+}
+
+/**
+ * How to keep the lines of a monitor's output whole (`kind` nft or xtables; undefined for a kernel
+ * line's): saved to a file, not copied from a page; one folded at `width` columns unwraps with awk.
+ */
+function monitorHint(kind: HeldKind, width: number | undefined): string | undefined {
+  const tool =
+    kind === "nft" ? "nft monitor trace" : kind === "xtables" ? "xtables-monitor --trace" : undefined;
+  if (!tool) return undefined;
+  const save = `${tool} writes each line whole: save its output to a file (${tool} > trace.txt) and share that file`;
+  return width === undefined
+    ? save
+    : `${save}; a file folded at ${width} columns unwraps with awk 'length($0)==${width}{printf "%s",$0;next}1' FILE`;
 }
 
 /** The rest of a LOG line as the input's first line: the copy began inside the line. */
@@ -214,6 +292,24 @@ interface WrappedPiece {
   start: number;
   line: number;
   column: number;
+}
+
+/** A line read (or refused) but not placed yet: the next line may be its wrapped rest (see `TraceParser.pending`). */
+interface Pending {
+  kind: HeldKind;
+  /** The line (the pieces joined so far), and as it was read: its text without quote marks (`at` maps it), envelope and reading. */
+  raw: string;
+  body: string;
+  envelope: Envelope;
+  at: PositionMap | undefined;
+  result: ParsedLine;
+  seq: number;
+  counted: boolean;
+  lineNo: number;
+  pieces: WrappedPiece[];
+  parts: number;
+  /** The width its pieces were folded at, once a join was made as a fold. */
+  width?: number;
 }
 
 /** A packet line waiting for the rule, verdict or TRACE line of its chain, and where it was read. */
@@ -375,6 +471,14 @@ export class TraceParser {
   private foldWidth: number | undefined;
   /** A line that continues pieces of one width but did not read joined to them: said to be a fold's rest. */
   private foldSuspect: { width: number; line: number } | undefined;
+  /**
+   * A line of nft monitor trace, xtables-monitor or ebtables (read or refused), or a kernel line holding
+   * only a LOG prefix, held for one line: nothing marks where those lines end, so a page's wrap or a fold
+   * is seen only in the next line, its rest. See {@link joinPending}.
+   */
+  private pending: Pending | undefined;
+  /** The width a line of this file was found folded at (see {@link continuation}): its other lines are too. */
+  private foldSeen: number | undefined;
   /** Prefixes the ruleset prints at several chains, chosen per line by its devices. */
   private readonly choices = new Map<string, readonly HookId[]>();
   private readonly chainHooks: ChainHooks | undefined;
@@ -455,6 +559,7 @@ export class TraceParser {
     let floor = Math.min(this.grouper.floor, this.pairing.oldest);
     // A line held for its wrapped rest is not read yet either, nor a packet line waiting for its chain's line.
     if (this.cut && this.cut.seq < floor) floor = this.cut.seq;
+    if (this.pending && this.pending.seq < floor) floor = this.pending.seq;
     if (this.criPart && this.criPart.seq < floor) floor = this.criPart.seq;
     for (const d of this.stash.values()) {
       if (d.seq < floor) floor = d.seq;
@@ -488,6 +593,7 @@ export class TraceParser {
       `held ${this.held ? `${this.held.seq} ${JSON.stringify(this.held.ev)}` : ""}`,
       `cut ${this.cut ? `${this.cut.seq} ${this.cut.parts} ${this.cut.width ?? ""} ${this.cut.midToken ? 1 : 0} ${this.cut.text}` : ""}`,
       `cri ${this.criPart ? `${this.criPart.seq} ${this.criPart.text}` : ""}`,
+      `pending ${this.pending ? `${this.pending.seq} ${this.pending.parts} ${this.pending.width ?? ""} ${this.pending.raw}` : ""} ${this.foldSeen ?? ""}`,
       `pretty ${this.prettyHeld ? `${this.prettyHeld.seq} ${this.prettyHeld.text}` : ""}`,
       ...[...this.inet6]
         .filter(([, at]) => this.seq + 1 - at <= this.stashLines)
@@ -529,6 +635,8 @@ export class TraceParser {
     this.releasePretty();
     this.releaseCriPart();
     this.releaseCut();
+    this.releasePending();
+    this.foldSeen = undefined;
     // A file that ended inside a pretty JSON record leaves its time and host to no line of the next.
     this.pretty = prettyRecord();
     this.file = file;
@@ -555,6 +663,7 @@ export class TraceParser {
     if (held && (seq - held.seq > PRETTY_WAIT || !insidePrettyRecord(text, held.indent)))
       this.releasePretty();
     if (this.cut && this.joinCut(text, seq)) return;
+    if (this.pending && this.joinPending(text)) return;
     // A CRI record starts with a digit (its time): a dmesg line (`[`) is not looked at.
     if ((this.criPart || text.charCodeAt(0) <= 57) && this.joinCriPart(text, seq, counted)) return;
     const indent = this.prettyHeld || this.pretty.host !== undefined ? -1 : prettyMessageIndent(text);
@@ -715,16 +824,22 @@ export class TraceParser {
   }
 
   /**
-   * The line held in {@link cut} and `text`, when `text` goes on with its fields (a web page, a mail
+   * The line held in {@link cut} and `line`, when `line` goes on with its fields (a web page, a mail
    * client or an editor wrapped a long LOG line), read as one line at the held line's number: true.
    * Otherwise the held line's error is reported and false is returned. The joined line is counted
    * (reported) as its first line is: a parallel parse's segments then agree on which one reports it.
    */
-  private joinCut(text: string, seq: number): boolean {
+  private joinCut(line: string, seq: number): boolean {
     const cut = this.cut as NonNullable<TraceParser["cut"]>;
     this.cut = undefined;
+    // A CRLF file's `\r` is no part of the piece: a fold's pieces are as long without it.
+    const text = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
     const limited = cut.parts >= MAX_WRAPPED_PARTS || cut.text.length + text.length > MAX_WRAPPED_LENGTH;
-    const spaced = cut.midToken || cut.width !== undefined ? null : WRAPPED_FIELDS.exec(text);
+    const spaced =
+      cut.midToken || cut.width !== undefined
+        ? null
+        : (WRAPPED_FIELDS.exec(text) ??
+          (/ OUT=\S* MAC$/.test(cut.text.trimEnd()) ? EBT_REST.exec(text) : null));
     const width = limited ? 0 : this.foldedAt(cut, text, spaced);
     const more = width > 0 ? undefined : spaced;
     if (limited || (!more && width === 0)) {
@@ -762,15 +877,17 @@ export class TraceParser {
     // Held again (still cut): `read` set it, which the type narrowing above cannot see.
     const again = this.cut as TraceParser["cut"];
     if (again) place(again.diag.position);
-    // Read whole at last (or refused for another reason): said once per log, with the count.
-    if (!again && counted && more)
+    // Read whole at last (or refused for another reason): said once per log, with the count. A line
+    // held as another format's (an ebtables line cut in its mark) is said once it is placed.
+    const done = !again && !this.pending;
+    if (done && counted && more)
       this.countUnknown(`${GROUP_MARK}wrapped`, `${GROUP_MARK}${WRAPPED_MESSAGE}`, {
         severity: "warning",
         message: unknownPrefixMessage(`${GROUP_MARK}${WRAPPED_MESSAGE}`, 1),
         hint: WRAPPED_HINT,
         position: { file: this.file, line: cut.lineNo, column: 1 },
       });
-    else if (!again && counted) {
+    else if (done && counted) {
       const name = `${GROUP_MARK}${foldedMessage(width)}`;
       this.countUnknown(`${GROUP_MARK}folded`, name, {
         severity: "warning",
@@ -782,6 +899,261 @@ export class TraceParser {
     this.parts = 1;
     this.lineNo = lineNo;
     return true;
+  }
+
+  /**
+   * The {@link pending} line and `text`, when `text` is its rest: read as one line at the pending line's
+   * number (held again if the next line may go on with it), true. Otherwise the pending line is placed as
+   * it read, and false is returned.
+   */
+  private joinPending(text: string): boolean {
+    const p = this.pending as Pending;
+    this.pending = undefined;
+    // Most lines start as the held one does (its time stamp, `trace id`, ` TRACE:`): lines of their own.
+    const r = p.raw;
+    const same =
+      text.length >= 4 &&
+      text.charCodeAt(0) === r.charCodeAt(0) &&
+      text.charCodeAt(1) === r.charCodeAt(1) &&
+      text.charCodeAt(2) === r.charCodeAt(2) &&
+      text.charCodeAt(3) === r.charCodeAt(3);
+    const next = same || text.length === 0 ? undefined : this.continuation(p, text);
+    if (!next) {
+      this.releasePending(p);
+      return false;
+    }
+    const lineNo = this.lineNo;
+    this.lineNo = p.lineNo;
+    this.parts = p.parts + 1;
+    const pieces = [...p.pieces, next.piece];
+    this.pieces = pieces;
+    this.foldWidth = next.width;
+    if (next.width !== undefined) this.foldSeen = next.width;
+    const before = this.diagnostics.length;
+    this.read(next.text, p.seq, p.counted);
+    this.pieces = undefined;
+    this.foldWidth = undefined;
+    this.placePieces(pieces, p.lineNo, before);
+    // Held again, for a rest on the next line: said once it is placed. A LOG line cut at its end (a head's) is said by `joinCut`.
+    const cut = this.cut as TraceParser["cut"];
+    if (cut) this.placePieces(pieces, p.lineNo, 0, cut.diag);
+    else if (!this.pending && p.counted) this.warnJoined(p.kind, next.width, p.lineNo);
+    this.parts = 1;
+    this.lineNo = lineNo;
+    return true;
+  }
+
+  /** Places the {@link pending} line (or `p`) as it read, its problems said where its pieces are. */
+  private releasePending(p = this.pending): void {
+    if (!p) return;
+    this.pending = undefined;
+    const lineNo = this.lineNo;
+    this.lineNo = p.lineNo;
+    const before = this.diagnostics.length;
+    this.place(p.raw, p.body, p.envelope, p.at, p.result, p.seq, p.counted, true, undefined, false);
+    if (p.parts > 1) {
+      this.placePieces(p.pieces, p.lineNo, before);
+      if (p.counted) this.warnJoined(p.kind, p.width, p.lineNo);
+    }
+    this.lineNo = lineNo;
+  }
+
+  /**
+   * Moves the positions of the problems from index `from` on (or of `one`) said at line `lineNo` of a
+   * line joined from `pieces` to the line and column of the piece they are in.
+   */
+  private placePieces(pieces: WrappedPiece[], lineNo: number, from: number, one?: Diagnostic): void {
+    const list = one ? [one] : this.diagnostics.slice(from);
+    for (const d of list) {
+      const p = d.position;
+      if (p.line !== lineNo || p.file !== this.file) continue;
+      const at = p.column - 1;
+      let k = pieces.length - 1;
+      while (k > 0 && (pieces[k] as WrappedPiece).start > at) k--;
+      const piece = pieces[k] as WrappedPiece;
+      p.line = piece.line;
+      p.column = piece.column + at - piece.start;
+    }
+  }
+
+  /** The grouped warning for a line of `kind` read joined from several: at a space, or folded at `width`. */
+  private warnJoined(kind: HeldKind, width: number | undefined, lineNo: number): void {
+    // A LOG line (a head's rest made one) shares the warnings of `joinCut`, its key too.
+    const tag = kind === "head" ? "" : ` ${kind}`;
+    const name = `${GROUP_MARK}${width === undefined ? wrappedMessage(HELD_NAMES[kind]) : foldedMessage(width, HELD_NAMES[kind])}`;
+    this.countUnknown(`${GROUP_MARK}${width === undefined ? "wrapped" : "folded"}${tag}`, name, {
+      severity: "warning",
+      message: unknownPrefixMessage(name, 1),
+      hint: monitorHint(kind, width) ?? (width === undefined ? WRAPPED_HINT : foldedHint(width)),
+      position: { file: this.file, line: lineNo, column: 1 },
+    });
+  }
+
+  /**
+   * `text` as the rest of the {@link pending} line `p`: the two joined, with where `text` starts in the
+   * joined text and in the file, and the width of a fold; or undefined. It is when it cannot start a line
+   * of its own (no envelope, and alone it reads as no record: a head's rest reads as a LOG line that no
+   * prefix of its own places) and the joined text reads (or is still cut, further on). Joined at one
+   * space where a wrap broke the line at one (a space is at the break, or `text` starts with a word),
+   * as it is where a fold at a fixed width did (inside a word too): the other way is tried when the
+   * first does not read, and a width this file was folded at decides first. A quoted line's rest may
+   * repeat its quote marks (`> `): they are not read.
+   */
+  private continuation(
+    p: Pending,
+    text: string,
+  ): { text: string; piece: WrappedPiece; width: number | undefined } | undefined {
+    const t = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
+    if (t.trim().length === 0) return undefined;
+    // A mail's raw source breaks its lines too, but its `=3D` is said as such, not read joined.
+    if (t.includes("=3D")) return undefined;
+    if (p.parts >= MAX_WRAPPED_PARTS || p.raw.length + t.length > MAX_WRAPPED_LENGTH) return undefined;
+    // The quote marks the held line was read without (`    > `), on its rest too or not.
+    const skip = p.at ? lineColumn(p.at, 1) - 1 : 0;
+    const marks = skip > 0 && t.startsWith(p.raw.slice(0, skip)) ? skip : 0;
+    const rest = marks > 0 ? t.slice(marks) : t;
+    const env = detectEnvelope(rest);
+    if (env.kind !== "bare") return undefined;
+    const alone = this.body(rest, env);
+    // A head of the envelope alone goes on with a whole message: a line that reads as a record, or starts as one.
+    const envelopeOnly = p.kind === "head" && p.body.trimEnd().length <= p.envelope.bodyStart;
+    if (
+      envelopeOnly
+        ? !startsRecord(rest, env.bodyStart, alone)
+        : p.kind !== "head" && startsRecord(rest, env.bodyStart, alone)
+    )
+      return undefined;
+    // Alone, a LOG line with a prefix of its own that places it is no rest of the prefix before.
+    const ownPrefix = !envelopeOnly && alone.kind === "event" && alone.event.prefix.trim() !== "";
+    if (ownPrefix && this.placed(alone.event)) return undefined;
+    const last = p.pieces[p.pieces.length - 1] as WrappedPiece;
+    // The last piece as long as it is in the file (its indent too).
+    const length = p.raw.length - last.start + last.column - 1;
+    const lead = marks + (/^[ \t]*/.exec(rest)?.[0].length ?? 0);
+    const word = t.slice(lead).split(" ", 1)[0] as string;
+    const head = p.raw.trimEnd();
+    // A page, a mail client or fold breaks only a long line: one that read whole and had room for the next
+    // word (on a line as long as its longest piece) ended there, as did one folded at a width whose last
+    // piece is shorter (and no space at the break).
+    const spaceAtBreak = lead > marks || head.length < p.raw.length;
+    let widest = MIN_WRAPPED + 1;
+    for (let k = 1; k < p.pieces.length; k++)
+      widest = Math.max(
+        widest,
+        (p.pieces[k] as WrappedPiece).start - (p.pieces[k - 1] as WrappedPiece).start,
+      );
+    if (
+      p.kind !== "head" &&
+      p.result.kind !== "error" &&
+      (length + 1 + word.length < widest || (p.width !== undefined && length < p.width && !spaceAtBreak))
+    )
+      return undefined;
+    const spaced = {
+      text: `${head} ${t.slice(lead)}`,
+      piece: { start: head.length + 1, line: this.lineNo, column: lead + 1 },
+      width: undefined as number | undefined,
+    };
+    const known = p.width ?? this.foldSeen;
+    const whole =
+      marks === 0 && length >= MIN_WRAPPED && t.length <= length && (known === undefined || known === length);
+    const folded = {
+      text: `${p.raw}${t}`,
+      piece: { start: p.raw.length, line: this.lineNo, column: 1 },
+      width: length,
+    };
+    let tries: (typeof spaced)[];
+    // An envelope ends in a space (`kernel: `, `[ 12.345678] `): a head of one alone broke there.
+    if (envelopeOnly) tries = [spaced];
+    else if (spaceAtBreak) {
+      // A space at the break: either way the same text. A whole piece of the width this file was folded at
+      // is a fold's, and so is one as long as the piece before that starts with the space (a wrap leaves it behind).
+      if (whole && (known === length || (lead === marks + 1 && t.length === length))) spaced.width = length;
+      tries = [spaced];
+    } else if (whole && known === length) tries = [folded, spaced];
+    else if (/^[A-Za-z(@=!-]/.test(rest) && !(whole && this.insideWord(p, last, word)))
+      tries = whole ? [spaced, folded] : [spaced];
+    else tries = whole ? [folded, spaced] : [spaced];
+    // A rule's text may end anywhere: when the line shows no break (no space at it, not a whole piece of
+    // a fold, no option waiting for its value, `-p`), only options go on with it, not a note after it.
+    if (
+      p.kind === "xtables" &&
+      p.result.kind === "event" &&
+      p.result.event.verdict?.kind === "rule" &&
+      !spaceAtBreak &&
+      known !== length &&
+      !/ --?[A-Za-z][\w-]*$/.test(p.raw) &&
+      !/^(?:!|--?[A-Za-z0-9])/.test(word)
+    )
+      return undefined;
+    // An xtables-monitor packet line goes on with a field (`MACPROTO=0800`), a flag (`DF`) or hex (`LL=0x0`'s), not with a note.
+    if (
+      p.kind === "xtables" &&
+      p.result.kind === "packet-data" &&
+      !/^(?:[A-Z][A-Z0-9]*=|[A-Z]+$|[0-9a-f]+$)/.test(word)
+    )
+      tries = tries.filter((c) => c !== spaced);
+    let chosen: typeof spaced | undefined;
+    let best = 0;
+    for (const c of tries) {
+      const score = this.joinScore(p, c.text.slice(skip), c.piece.start - skip, ownPrefix);
+      if (score === READS) return c;
+      if (score > best) {
+        best = score;
+        chosen = c;
+      }
+    }
+    return chosen;
+  }
+
+  /**
+   * Whether the break between the {@link pending} line `p` (its last piece at `last`) and its rest
+   * (its first word `word`) looks inside a word, as only a fold at a fixed width breaks: a quote left
+   * open (`iif "p` + `wwb0"`), or a key of an xtables-monitor packet line cut in two (`MAC` + `PROTO=`,
+   * when `MAC` is no word such a line holds).
+   */
+  private insideWord(p: Pending, last: WrappedPiece, word: string): boolean {
+    let quotes = 0;
+    for (let i = last.start; i < p.raw.length; i++) if (p.raw.charCodeAt(i) === 34) quotes++;
+    if (quotes % 2 === 1) return true;
+    const end = p.raw.slice(p.raw.lastIndexOf(" ") + 1);
+    const key = word.indexOf("=");
+    return (
+      p.kind === "xtables" &&
+      key > 0 &&
+      /^[A-Z]+$/.test(end) &&
+      !isLogWord(end) &&
+      isLogKey(end + word.slice(0, key))
+    );
+  }
+
+  /**
+   * How well `joined`, the {@link pending} line `p` and its rest from index `from` (without quote
+   * marks), reads: {@link READS} as a record (a head's rest: one whose prefix places it), less as one
+   * whose prefix does not place (when the rest alone had none), how far into the rest its problem is
+   * as a record still cut further on (the further the better), 0 not.
+   */
+  private joinScore(p: Pending, joined: string, from: number, ownPrefix: boolean): number {
+    // Read as `read` would read it: a page's non-breaking spaces as spaces.
+    const text = joined.replace(/\u00a0/g, " ");
+    const env = detectEnvelope(text);
+    const r = this.body(text, env);
+    if (r.kind === "event" || r.kind === "packet-data") {
+      // Its rest makes a line of its own format (an ebtables line cut in its `MAC source` is no LOG line).
+      if (p.kind !== "head" && r.event.source !== HELD_SOURCES[p.kind]) return 0;
+      const was = p.result;
+      // A line that read whole, and reads the same with the next one after it (a note after an
+      // xtables-monitor policy line, after an ebtables line: their readers stop where the line should): no rest of it.
+      if (
+        ((p.kind === "xtables" && was.kind === "event") || (p.kind === "ebt" && was.kind === "event")) &&
+        sameReading(was.event, r.event)
+      )
+        return 0;
+      if (p.kind !== "head") return READS;
+      if (r.kind === "event" && this.placed(r.event)) return READS;
+      return ownPrefix ? 0 : READS - 1;
+    }
+    if (r.kind !== "error" || r.group !== undefined || r.severity || r.column <= from + 1) return 0;
+    return p.kind === "head" || recordFormat(text, env.bodyStart) === p.kind ? r.column - from : 0;
   }
 
   /** Reads one line whose number and sequence are counted (see {@link line}). */
@@ -913,6 +1285,92 @@ export class TraceParser {
           group: "quoted-printable",
         };
     }
+    // A LOG line (most lines) is never held so: it has its own way, `cut`; nor an ebtables line that
+    // reads whole and ends in no space, unless this file was found folded (see `holdKind`).
+    const source = result.kind === "event" ? result.event.source : undefined;
+    const last = raw.charCodeAt(raw.length - 1);
+    const whole =
+      source === "log" ||
+      (source === "ebt-log" && last !== 32 && last !== 9 && this.foldSeen === undefined && !this.foldWidth);
+    const kind = plain && !given && !whole ? this.holdKind(result, raw, body, envelope) : undefined;
+    if (kind) {
+      this.pending = {
+        kind,
+        raw,
+        body,
+        envelope,
+        at,
+        result,
+        seq,
+        counted,
+        lineNo: this.lineNo,
+        pieces: this.pieces ?? [{ start: 0, line: this.lineNo, column: 1 }],
+        parts: this.parts,
+        ...(this.foldWidth !== undefined ? { width: this.foldWidth } : {}),
+      };
+      return;
+    }
+    this.place(raw, body, envelope, at, result, seq, counted, plain, given);
+  }
+
+  /**
+   * What a line held for its rest is (see {@link pending}), or undefined for a line placed now: a
+   * record of nft monitor trace, xtables-monitor or ebtables, read or refused (a LOG line cut at its end
+   * has its own way, {@link cut}), or a kernel line (its envelope says so) whose message is short and
+   * holds no `IN=`: a LOG prefix whose fields a wrap put on the next line. An ebtables line that reads
+   * whole is held only when it looks broken: ebt_log ends its lines without a space (a wrap that keeps
+   * the space at its break leaves one), and a piece as long as this file's fold is a fold's.
+   */
+  private holdKind(result: ParsedLine, raw: string, body: string, envelope: Envelope): HeldKind | undefined {
+    switch (result.kind) {
+      case "event":
+      case "packet-data": {
+        const source = result.event.source;
+        if (source === "nft-monitor") return "nft";
+        if (source === "xtables-monitor") return "xtables";
+        return source === "ebt-log" && this.brokenPiece(raw) ? "ebt" : undefined;
+      }
+      case "error":
+        return result.group === undefined && !result.severity
+          ? recordFormat(body, envelope.bodyStart)
+          : undefined;
+      case "skip": {
+        if (!envelope.kernel || envelope.kind === "bare") return undefined;
+        // Its message a prefix, or nothing (the envelope alone, its message on the next line).
+        const rest = body.trimEnd().length - envelope.bodyStart;
+        return rest <= MAX_HEAD && !body.includes("IN=", envelope.bodyStart) ? "head" : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Whether the last piece of `raw` (the line, or the pieces joined so far) ends with a space or is as long as a fold of this file. */
+  private brokenPiece(raw: string): boolean {
+    const c = raw.charCodeAt(raw.length - 1);
+    if (c === 32 || c === 9) return true;
+    const width = this.foldWidth ?? this.foldSeen;
+    if (width === undefined) return false;
+    const last = this.pieces?.[this.pieces.length - 1];
+    return (last ? raw.length - last.start + last.column - 1 : raw.length) === width;
+  }
+
+  /**
+   * Places the line read as `result` (see {@link read}): its event to the grouping, its packet line to
+   * the stash, its problem reported (a LOG line cut at its end held for its rest, unless `hold` is false).
+   */
+  private place(
+    raw: string,
+    body: string,
+    envelope: Envelope,
+    at: PositionMap | undefined,
+    result: ParsedLine,
+    seq: number,
+    counted: boolean,
+    plain: boolean,
+    given: PositionMap | undefined,
+    hold = true,
+  ): void {
     const held = this.held;
     if (held) {
       this.held = undefined;
@@ -960,6 +1418,7 @@ export class TraceParser {
         // Wrong in its last word, which no space ends: the rest may follow, folded at a fixed width.
         const atEnd = result.column > body.trimEnd().length;
         if (
+          hold &&
           result.group === undefined &&
           !result.severity &&
           plain &&
@@ -1529,6 +1988,7 @@ export class TraceParser {
     this.releasePretty();
     this.releaseCriPart();
     this.releaseCut();
+    this.releasePending();
     this.releaseHeld();
     this.orphanAll();
     this.grouper.finish();
@@ -1540,6 +2000,7 @@ export class TraceParser {
     this.releasePretty();
     this.releaseCriPart();
     this.releaseCut();
+    this.releasePending();
     this.releaseHeld();
     this.orphanAll();
     this.grouper.finish();

@@ -1,7 +1,10 @@
 /**
  * Fixture cases in test/fixtures/parse/<case>/: input.log parsed and compared
  * with expected.json (rewrite it only with UPDATE=1). Every case is also
- * re-wrapped in every envelope, with CRLF line ends, and must parse the same.
+ * re-wrapped in every envelope, with CRLF line ends, and must parse the same;
+ * a case whose input a page or fold broke into pieces (`-wrapped`, `-folded` in
+ * its name) only with CRLF line ends: an envelope given to each piece would make
+ * it a line of its own.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +14,8 @@ import { project } from "./project.ts";
 
 const root = join(import.meta.dirname, "../../fixtures/parse");
 const cases = readdirSync(root).filter((d) => existsSync(join(root, d, "input.log")));
+/** A case whose input lines were wrapped or folded into pieces (see the module comment). */
+const inPieces = (c: string) => /-(?:wrapped|folded)(?:-|$)/.test(c);
 
 /** Strips each line's envelope and wraps the message in `kind` (uptime increasing like a real log). */
 function rewrap(text: string, kind: (typeof ENVELOPES)[number], eol = "\n"): string {
@@ -56,6 +61,18 @@ describe("parse fixtures", () => {
       });
 
       const reference = shape(input);
+      if (inPieces(c)) {
+        it("parses the same with CRLF line ends", () => {
+          expect(shape(input.replace(/\n/g, "\r\n"))).toEqual(reference);
+        });
+        // The lines as the tool wrote them, before the page or fold broke them: the same packets.
+        const whole = join(root, c, "whole.log");
+        if (existsSync(whole))
+          it("reads the packets its lines read whole", () => {
+            expect(reference).toEqual(shape(readFileSync(whole, "utf8")));
+          });
+        return;
+      }
       for (const kind of ENVELOPES) {
         it(`parses the same in the ${kind} envelope`, () => {
           const wrapped = rewrap(input, kind);

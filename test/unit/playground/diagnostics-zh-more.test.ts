@@ -1257,6 +1257,26 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "rules",
     "table inet t {\n\tcounter FOO3 { }\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tether type { ip, ipv4 } accept\n\t}\n}\n",
   ],
+  [
+    "nft monitor trace lines cut inside a statement, a value, a rule's verdict or a verdict's word",
+    "log",
+    'trace id 0f500d90 inet fw4 raw_prerouting packet: iif "eth0.2" ether saddr 00:00\ntrace id 0f500d91 inet fw4 raw_prerouting packet: iif "eth0.2" ether saddr\ntrace id 0f500d92 inet fw4 raw_prerouting packet: iif "eth0.2" ip6\ntrace id 0f500d93 inet fw4 raw_prerouting packet: iif\ntrace id 0f500d94 arp filter input packet: iif "eth0" arp saddr ether\ntrace id 0f500d95 ip filter input packet: iif "eth0" ip saddr 198.51.100.1 ip daddr 203.0.\ntrace id 0f500d96 ip6 filter input packet: iif "eth0" ip6 saddr 2001:470:\ntrace id 0f500d97 ip filter input packet: iif "eth0" ip saddr 198.51.100.1 ip daddr 203.0.113.5 ip length 84x\ntrace id 0f500d98 ip filter input packet: iif "eth0" ip saddr 198.51.100.1 203.0.113.5\ntrace id 0f500d99 ip filter input packet: iif "eth0" ip 198.51.100.1\ntrace id 0f500d9a inet fw4 raw_prerouting rule tcp dport 113 meta nftrace set 1\ntrace id 0f500d9b inet fw4 raw_prerouting rule tcp dport 113 meta nftrace set 1 (verdict continue\ntrace id 0f500d9c inet fw4 raw_prerouting verdict cont\ntrace id 0f500d9d inet fw4 raw_prerouting policy acc\n',
+  ],
+  [
+    "ebtables lines cut inside their fixed text, their protocol, their tails and ports, or with a note after the protocol",
+    "log",
+    "[    1.000000] ebt-in3 IN=veth1 OUT= MAC source = 02:42:ac:11:00:02 MAC\n[    1.000001] ebt-in3 IN=veth1 OUT= MAC source = 02:42:ac:11:00:02 MAC dest = 02:42:ac:11:00:03 proto = 0x08\n[    1.000002] ebt-in3 IN=veth1 OUT= MAC source = 02:42:ac:11:00:02 MAC dest = 02:42:ac:11:00:03 proto = 0x0800 IP\n[    1.000003] ebt-in3 IN=veth1 OUT= MAC source = 02:42:ac:11:00:02 MAC dest = 02:42:ac:11:00:03 proto = 0x0800 IP SRC=172.17.0.2 IP DST=172.17.0.3, IP tos=0x00, IP proto=17 SPT=51\n[    1.000004] ebt-in3 IN=veth1 OUT= MAC source = 02:42:ac:11:00:02 MAC dest = 02:42:ac:11:00:03 proto = 0x0800 note3\n[    1.000005] ebt-in3 IN=veth1 OUT= MAC sourc\n[    1.000006] ebt-in3 IN=veth1 OUT= MAC source = 02:42:ac:11:00:02 MAC dest = 02:42:ac:11:00:03 proto = 0x0800 IP SRC=172.17.0.2 IP DST=172.17.0\n",
+  ],
+  [
+    "an xtables-monitor packet line whose MAC lost a byte",
+    "log",
+    "PACKET: 2 2089bd8f IN=br0 MACSRC=2:42:ac:14:0:2 MACDST=2:42:a4:c7:f1 MACPROTO=0800 SRC=172.20.0.2 DST=40.89.244.232 LEN=84 TOS=0x0 TTL=64 ID=43751DF \n",
+  ],
+  [
+    "an nft monitor trace folded at 80 columns (pastes54 39) and xtables-monitor lines wrapped at spaces (pastes54 19)",
+    "log",
+    'trace id 0f500d9a inet fw4 raw_prerouting packet: iif "eth0.2" ether saddr 00:00\n:5E:00:53:b8 ether daddr 00:00:5E:00:53:e0 ip6 saddr 2001:470:971f:99::6 ip6 dad\ndr 2001:db8:1:2:3:4:5:6 ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 54 ip6 flowlab\nel 653951 ip6 nexthdr tcp ip6 length 40 tcp sport 43274 tcp dport 113 tcp flags \n== syn tcp window 64660\ntrace id 0f500d9a inet fw4 raw_prerouting rule tcp dport 113 meta nftrace set 1 \n(verdict continue)\ntrace id 0f500d9a inet fw4 raw_prerouting verdict continue\nPACKET: 2 2089bd8f IN=br-406f2a425e0c MACSRC=2:42:ac:14:0:2 \nMACDST=2:42:a4:c7:f1:f1 MACPROTO=0800 SRC=172.20.0.2 DST=40.89.244.232 LEN=84 \nTOS=0x0 TTL=64 ID=43751DF \n TRACE: 2 2089bd8f raw:PREROUTING:rule:0x4:CONTINUE  -4 -t raw -A PREROUTING -p \nicmp -j TRACE\n TRACE: 2 2089bd8f raw:PREROUTING:return:\n TRACE: 2 2089bd8f raw:PREROUTING:policy:ACCEPT \n TRACE: 2 2089bd8f nat:PREROUTING:return:\n',
+  ],
 ];
 
 /** Files a reader drops by mistake, each named (the hints name it): what the playground's worker reads. */
