@@ -36,8 +36,9 @@ shows in no line), and for one that got no answer, that the echo reply the recor
 would not have reached it. A NAT port the kernel
 chooses (random, or from a source NAT's range) agrees with any port of that range, the same throughout
 the connection. The replay sends the first packet with the TTL recorded before routing lowered it (else
-the command's ping -t or traceroute's), and a UDP datagram to a closed port when the recording's answer
-is an ICMP port unreachable; --verbose says what it took. An invalid lab.json,
+the command's ping -t or traceroute's), a UDP datagram to a closed port when the recording's answer
+is an ICMP port unreachable, and a packet to the host's loopback address (127.0.0.0/8, ::1) that came
+in by one of its devices framed to its address there, as simulate --via; --verbose says what it took. An invalid lab.json,
 <scenario>.json or i18n/zh-tw.json, a ruleset edited since a trace pinned it (rulesetPins), and a
 lab whose zh-TW texts are missing are errors counted in the total. Arguments: lab folders (traces/docker-bridge), a folder of labs (traces: every lab in it), trace
 files (traces/docker-bridge/x.log or .json), or nothing for every folder under traces/.

@@ -59,7 +59,7 @@ export interface ConformanceResult {
   chosenPorts?: string[];
   /**
    * What the replay took from the scenario's command and the recording beyond the packets' headers
-   * (a TTL, a closed UDP port: see `replay-needs.ts`), in words; absent when nothing.
+   * (a TTL, a closed UDP port, a hand-made frame: see `replay-needs.ts`), in words; absent when nothing.
    */
   inferred?: string[];
 }
@@ -659,12 +659,16 @@ export function checkConformance(
       recorded,
       simulated: [],
     };
-  // What the headers do not give: the TTL sent with, a UDP port no socket listened on.
-  const needs = replayNeeds(recorded, meta.proto, meta.command, world.ruleset);
+  // What the headers do not give: the TTL sent with, a UDP port no socket listened on, a hand-made frame.
+  const needs = replayNeeds(recorded, meta.proto, meta.command, world.ruleset, {
+    topology: world.topology,
+    from: meta.from,
+  });
   const spec: ScenarioSpec = {
     ...shown,
     ...(needs.ttl !== undefined ? { ttl: needs.ttl } : {}),
     ...(needs.closedPort ? { closedPort: true } : {}),
+    ...(needs.via !== undefined ? { via: needs.via } : {}),
   };
   const again = (ways: ReadonlyMap<string, number>) =>
     replay(world, recorded, spec, meta.mode, ways, meta.answered);

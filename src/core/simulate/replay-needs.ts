@@ -1,12 +1,16 @@
 /**
  * What `check`'s replay of a recording must send that the packets' headers alone do not give the
  * simulator: the TTL the initiator sent with (`ping -t 1`, a traceroute's probes), and whether a UDP
- * datagram found no socket (the kernel answered it with an ICMP port unreachable). Each choice comes
- * with the words `check --verbose` says it in.
+ * datagram found no socket (the kernel answered it with an ICMP port unreachable), and whether a packet
+ * to the receiving host's loopback address came in from a link (a hand-made frame: `simulate --via`).
+ * Each choice comes with the words `check --verbose` says it in.
  */
 import type { TraceEvent } from "../model/packet.ts";
+import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import { recordedChainHook } from "./recorded-chain-hook.ts";
+import { routeLookup } from "./route.ts";
 import type { Ruleset } from "./ruleset.ts";
+import { ifaceKey, type Topology } from "./topology.ts";
 
 /** The replay's options, and why each was chosen (in words). */
 export interface ReplayNeeds {
@@ -14,6 +18,11 @@ export interface ReplayNeeds {
   ttl?: number;
   /** UDP or TCP: no socket listens on the destination port (see `ScenarioSpec.closedPort`). */
   closedPort?: true;
+  /**
+   * The next hop on the sender's link the requests are framed to (see `ScenarioSpec.via`): the
+   * receiving host's address on the device a packet to its loopback address came in by.
+   */
+  via?: string;
   /** What was inferred, from what: `TTL 1 (the first packet's, as recorded at ip:raw:PREROUTING)`. */
   said: string[];
 }
@@ -91,20 +100,63 @@ function portUnreachable(e: TraceEvent): boolean {
   );
 }
 
+/** Whether `addr` is a loopback address: 127.0.0.0/8 or ::1. */
+function isLoopback(addr: string): boolean {
+  return addressFamily(addr) === 4 ? addr.startsWith("127.") : canonicalAddress(addr) === "::1";
+}
+
+/**
+ * The neighbour `from` framed its first packet to, when the recording shows that packet, addressed to a
+ * loopback address, come in from a link (its first line's IN= a device of the host that runs the
+ * ruleset, not lo): `from`'s own kernel would have delivered it to itself, so it was a hand-made frame
+ * (Docker 29's "DROP REMOTE LOOPBACK" guards against them). The neighbour is that host's address, of
+ * the packet's family, on the device (a bridge port's: its bridge's) that `from` reaches on a link.
+ */
+function remoteLoopbackVia(
+  events: readonly TraceEvent[],
+  topology: Topology,
+  from: string,
+): { via: string; dst: string; host: string; dev: string } | undefined {
+  const host = topology.netfilterHost;
+  const first = events.find((e) => e.ip);
+  if (!host || from === host || !first?.ip || !isLoopback(first.ip.dst)) return undefined;
+  const dev = first.in;
+  if (!dev || dev === "lo") return undefined;
+  const iface = topology.ifaces.get(ifaceKey(host, dev));
+  if (!iface || iface.kind === "loopback") return undefined;
+  const own = iface.bridge ? topology.ifaces.get(ifaceKey(host, iface.bridge)) : iface;
+  const v6 = addressFamily(first.ip.dst) === 6;
+  const via = own?.addresses.find((a) => {
+    if (!!a.v6 !== v6) return false;
+    const link = routeLookup(topology, from, a.address);
+    return link.kind === "unicast" && link.via === undefined;
+  })?.address;
+  return via ? { via, dst: canonicalAddress(first.ip.dst), host, dev } : undefined;
+}
+
 /**
  * What the replay of `packets` (the recording's, in order; the first is the initiator's) needs:
  * the TTL recorded at the first packet's first hook before routing lowers it, else the one
  * `command` sends with ({@link commandTtl}); and for UDP, a recorded ICMP port unreachable after
  * the datagram says no socket listened, as a reset answering a TCP SYN does (a REJECT the ruleset makes answers before any socket: the
- * replay meets it first, as the kernel did).
+ * replay meets it first, as the kernel did); and, given the lab's `topology` and the sender `from`,
+ * the neighbour a packet to the host's loopback address was framed to ({@link remoteLoopbackVia}).
  */
 export function replayNeeds(
   packets: readonly { events: readonly TraceEvent[] }[],
   proto: "icmp" | "tcp" | "udp",
   command: readonly string[] | undefined,
   ruleset: Ruleset | undefined,
+  lab?: { topology: Topology; from: string },
 ): ReplayNeeds {
   const out: ReplayNeeds = { said: [] };
+  const framed = lab ? remoteLoopbackVia(packets[0]?.events ?? [], lab.topology, lab.from) : undefined;
+  if (framed) {
+    out.via = framed.via;
+    out.said.push(
+      `the requests framed to ${framed.via} (the first packet, to ${framed.dst}, came in by ${framed.host}'s ${framed.dev}: ${lab?.from}'s own kernel keeps a loopback address to itself, so it was a hand-made frame on the link), as simulate --via ${framed.via}`,
+    );
+  }
   const recorded = recordedTtl(packets[0]?.events ?? [], ruleset);
   const fromCommand = command ? commandTtl(command) : undefined;
   if (recorded && recorded.ttl !== 64) {
