@@ -54,7 +54,9 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        .accept_local and .route_localnet (1: 127.0.0.0/8 may come in and go out
                        by the device; Docker's --userland-proxy=false sets it on its bridges, so
                        the host reaches a published port at 127.0.0.1), net.ipv4.conf.<dev>.forwarding
-                       (0: what comes in by the device is not forwarded), or brport.<port>.hairpin_mode
+                       (0: what comes in by the device is not forwarded), brport.<port>.hairpin_mode,
+                       or net.netfilter.nf_conntrack_tcp_loose (0: a TCP segment other than a SYN opens no
+                       connection, it is INVALID; one per network namespace, the ruleset host's)
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
   --udp-reply          with --proto udp: the destination answers the datagram once, as a DNS or
                        NTP server does (default: the datagram alone, taken by a socket that
@@ -628,6 +630,13 @@ function checkLabFolder(dir: string): void {
     );
 }
 
+/**
+ * Conntrack's pick-up of a TCP connection mid-stream (see `tcpLooseOf`): one value per network namespace
+ * (kernel 6.18: `sysctl -w` of it in one namespace left another's at 1; no interface has its own, so
+ * `net.netfilter.<dev>.nf_conntrack_tcp_loose` and `net.ipv4.conf.<dev>.nf_conntrack_tcp_loose` "cannot stat").
+ */
+const TCP_LOOSE = "net.netfilter.nf_conntrack_tcp_loose";
+
 /** Sysctls the simulator reads, all 0 or 1; `brport.<port>.hairpin_mode` needs a bridge port of the lab. */
 const MODELLED_SYSCTLS = [
   "net.ipv4.ip_forward",
@@ -635,6 +644,7 @@ const MODELLED_SYSCTLS = [
   "net.ipv6.conf.all.forwarding",
   "net.bridge.bridge-nf-call-ip6tables",
   "net.ipv4.icmp_echo_ignore_broadcasts",
+  TCP_LOOSE,
 ];
 
 /**
@@ -660,6 +670,11 @@ function checkSysctls(sysctls: Record<string, string>, hosts: Lab["hosts"]): voi
     if (key === "net.ipv4.conf.all.forwarding")
       throw new UsageError(
         `--sysctl ${key}: the kernel keeps this switch and net.ipv4.ip_forward as one (writing either sets both); write --sysctl net.ipv4.ip_forward=${value}`,
+      );
+    // Written per interface (or host part) as rp_filter is: the kernel keeps one for the namespace.
+    if (key !== TCP_LOOSE && key.endsWith(".nf_conntrack_tcp_loose"))
+      throw new UsageError(
+        `--sysctl ${key}: nf_conntrack_tcp_loose is a setting of a whole network namespace, not of an interface (the kernel has no per-device one); write --sysctl ${TCP_LOOSE}=${value}, which sets it for the host that runs the ruleset, as lab.json's sysctls do`,
       );
     const conf = DEVICE_KEY.exec(key)?.[1];
     if (port === undefined && conf === undefined && !MODELLED_SYSCTLS.includes(key))
