@@ -201,6 +201,27 @@ interface Eth0 {
 }
 
 /**
+ * Gives `wan` a route to `to` (a prefix holding `dst`, a destination the log shows it reached through
+ * the host) via the host's address on `link` that shares a subnet with `wan`'s own address of `dst`'s
+ * family. Returns the gateway; undefined (no route added) when there is no such address, or `wan`
+ * routes `to` already.
+ */
+function routeThroughHost(wan: LabHost, link: Iface, dst: string, to: string): string | undefined {
+  const family = addressFamily(dst);
+  const wanAddrs = wan.interfaces[1]?.addresses ?? [];
+  const via = link.addresses.find((a) =>
+    wanAddrs.some((w) => {
+      const own = w.split("/")[0] as string;
+      return addressFamily(own) === family && within(a, own);
+    }),
+  );
+  if (!via || wan.routes.some((r) => r.to === to)) return undefined;
+  const gw = via.split("/")[0] as string;
+  wan.routes.push({ to, via: gw, dev: "eth0" });
+  return gw;
+}
+
+/**
  * Requests from the internet addressed to a container itself, with no rewrite seen (a routed or
  * nat-unprotected Docker network, or any network the host routes without NAT): the `wan` host must
  * route that bridge's network to the host, as the upstream router that delivered them did. Adds one
@@ -215,7 +236,6 @@ function routeToAddressedNetworks(
 ): void {
   const dev = wan.interfaces[1]?.peer?.split("/")[1];
   const link = ifaces.find((i) => i.name === dev);
-  const wanAddrs = wan.interfaces[1]?.addresses ?? [];
   for (const p of packets) {
     // A reply is addressed to the container after conntrack undid a MASQUERADE; a rewritten request was DNATed.
     if (p.direction !== "request" || p.rewrites.length > 0) continue;
@@ -226,19 +246,10 @@ function routeToAddressedNetworks(
       .filter((i) => i.kind === "bridge")
       .flatMap((b) => b.addresses)
       .find((a) => within(a, dst));
-    // The host's address on the link that shares a subnet with the internet side's address of dst's family.
-    const family = addressFamily(dst);
-    const via = link.addresses.find((a) =>
-      wanAddrs.some((w) => {
-        const addr = w.split("/")[0] as string;
-        return addressFamily(addr) === family && within(a, addr);
-      }),
-    );
-    if (!cidr || !via) continue;
+    if (!cidr) continue;
     const to = subnetOf(cidr);
-    if (wan.routes.some((r) => r.to === to)) continue;
-    const gw = via.split("/")[0] as string;
-    wan.routes.push({ to, via: gw, dev: "eth0" });
+    const gw = routeThroughHost(wan, link, dst, to);
+    if (gw === undefined) continue;
     notes.push(
       `the internet side sends to ${dst}${owner.has(dst) ? ` (${owner.get(dst)})` : ""} itself, not to a published port: '${wan.name}' routes ${to} to the host's ${gw} on ${dev}, as the router that delivered it does`,
     );
@@ -263,7 +274,6 @@ function routeToOtherLinks(
 ): void {
   const dev = wan.interfaces[1]?.peer?.split("/")[1];
   const link = ifaces.find((i) => i.name === dev);
-  const wanAddrs = wan.interfaces[1]?.addresses ?? [];
   if (!link) return;
   const flows = new Map<number, Packet[]>();
   for (const p of packets) flows.set(p.flow, [...(flows.get(p.flow) ?? []), p]);
@@ -290,19 +300,10 @@ function routeToOtherLinks(
         .filter((r) => r.dst !== "default" && r.dev !== dev && other.some((i) => i.name === r.dev))
         .map((r) => String(r.dst ?? ""))
         .find((d) => d.includes("/") && within(d, dst));
-    const family = addressFamily(dst);
-    // The host's address on the gateway's link that shares a subnet with the internet side's address of dst's family.
-    const via = link.addresses.find((a) =>
-      wanAddrs.some((w) => {
-        const addr = w.split("/")[0] as string;
-        return addressFamily(addr) === family && within(a, addr);
-      }),
-    );
-    if (!cidr || !via) continue;
+    if (!cidr) continue;
     const to = subnetOf(cidr);
-    if (wan.routes.some((r) => r.to === to)) continue;
-    const gw = via.split("/")[0] as string;
-    wan.routes.push({ to, via: gw, dev: "eth0" });
+    const gw = routeThroughHost(wan, link, dst, to);
+    if (gw === undefined) continue;
     const came =
       first.in === dev
         ? ""
@@ -349,20 +350,11 @@ function routeToTranslated(
 ): void {
   const dev = wan.interfaces[1]?.peer?.split("/")[1];
   const link = ifaces.find((i) => i.name === dev);
-  const wanAddrs = wan.interfaces[1]?.addresses ?? [];
+  if (!link) return;
   for (const addr of addrs) {
-    const family = addressFamily(addr);
-    const via = link?.addresses.find((a) =>
-      wanAddrs.some((w) => {
-        const own = w.split("/")[0] as string;
-        return addressFamily(own) === family && within(a, own);
-      }),
-    );
-    if (!via) continue;
     const to = `${addr}/${hostLen(addr)}`;
-    if (wan.routes.some((r) => r.to === to)) continue;
-    const gw = via.split("/")[0] as string;
-    wan.routes.push({ to, via: gw, dev: "eth0" });
+    const gw = routeThroughHost(wan, link, addr, to);
+    if (gw === undefined) continue;
     notes.push(
       `${addr} is an address the host translates (a NAT's side of it, owned by no host): '${wan.name}' routes it to the host's ${gw} on ${dev}, as the router that delivered it does`,
     );
