@@ -7,16 +7,15 @@
  * One flag for both transports: the condition is the same (no socket on the port), and a command
  * line keeps it when --proto changes; `--udp-closed` stays as it was.
  */
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runSimulate } from "../../helpers/run-simulate.ts";
+import { runDocker29 } from "../../helpers/run-simulate.ts";
 
-const LABS = join(import.meta.dirname, "../../fixtures/docker29-nft-labs");
-const wanToHost = ["--lab", join(LABS, "lo"), "--ruleset", "d29-lo", "--from", "wan", "--to"];
+/** From wan to the lo lab's host (`to`), which runs its ruleset d29-lo. */
+const wanToHost = (to: string, ...args: string[]) => runDocker29("lo", "wan", to, ...args);
 
 describe("simulate --closed", () => {
   it("TCP: the host answers the SYN with its reset, and the client reports Connection refused", async () => {
-    const r = await runSimulate(...wanToHost, "203.0.113.10:8080", "--proto", "tcp", "--closed");
+    const r = await wanToHost("203.0.113.10:8080", "--proto", "tcp", "--closed");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
       "note: host sends a TCP reset (ACK,RST) from 203.0.113.10:8080 to 203.0.113.1:40000: no socket listens on port 8080: packet 2",
@@ -28,19 +27,7 @@ describe("simulate --closed", () => {
   });
 
   it("TCP behind a DNAT: the container's reset comes back un-DNATed", async () => {
-    const r = await runSimulate(
-      "--lab",
-      join(LABS, "noproxy"),
-      "--ruleset",
-      "d29-noproxy",
-      "--from",
-      "wan",
-      "--to",
-      "203.0.113.10:8080",
-      "--proto",
-      "tcp",
-      "--closed",
-    );
+    const r = await runDocker29("noproxy", "wan", "203.0.113.10:8080", "--proto", "tcp", "--closed");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
       "packet 2 (reply): TCP RST-ACK 192.0.2.2:80 -> 203.0.113.1:40000, un-DNAT to 203.0.113.10:8080",
@@ -49,8 +36,8 @@ describe("simulate --closed", () => {
   });
 
   it("UDP: the same as --udp-closed, an ICMP port unreachable", async () => {
-    const closed = await runSimulate(...wanToHost, "203.0.113.10:53", "--proto", "udp", "--closed");
-    const udpClosed = await runSimulate(...wanToHost, "203.0.113.10:53", "--proto", "udp", "--udp-closed");
+    const closed = await wanToHost("203.0.113.10:53", "--proto", "udp", "--closed");
+    const udpClosed = await wanToHost("203.0.113.10:53", "--proto", "udp", "--udp-closed");
     expect(closed.code, closed.stderr).toBe(0);
     expect(closed.stdout).toContain("host sends an ICMP port unreachable (type 3 code 3)");
     expect(closed.stdout).toBe(udpClosed.stdout);
@@ -69,14 +56,14 @@ describe("simulate --closed", () => {
       ["203.0.113.10:53", "--proto", "udp", "--udp-reply"],
       "--closed and --udp-reply contradict each other: a closed port has no socket to answer",
     ],
-  ])("refuses --closed with %j", async (args, message) => {
-    const r = await runSimulate(...wanToHost, ...args, "--closed");
+  ])("refuses --closed with %j", async ([to, ...args], message) => {
+    const r = await wanToHost(to as string, ...args, "--closed");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
   });
 
   it("--udp-closed with TCP names --closed", async () => {
-    const r = await runSimulate(...wanToHost, "203.0.113.10:8080", "--proto", "tcp", "--udp-closed");
+    const r = await wanToHost("203.0.113.10:8080", "--proto", "tcp", "--udp-closed");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       "--udp-closed closes a UDP port: add --proto udp (it is tcp); for a closed TCP port, --closed",

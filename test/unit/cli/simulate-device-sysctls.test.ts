@@ -9,17 +9,16 @@
  * Settings the simulator does not read stay refused; `net.ipv4.conf.all.forwarding` is named as the
  * kernel's other name of `net.ipv4.ip_forward` (kernel 6.18: writing either changed both).
  */
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runSimulate } from "../../helpers/run-simulate.ts";
+import { runDocker29 } from "../../helpers/run-simulate.ts";
 
-const LAB = join(import.meta.dirname, "../../fixtures/docker29-nft-labs/noproxy");
-const hostToLoopback = ["--lab", LAB, "--ruleset", "d29-noproxy", "--from", "host", "--to", "127.0.0.1:8080"];
-const tcp = [...hostToLoopback, "--proto", "tcp"];
+/** TCP from the noproxy lab's host to its own 127.0.0.1:8080 (published to c1), ruleset d29-noproxy. */
+const hostToLoopback = (...args: string[]) =>
+  runDocker29("noproxy", "host", "127.0.0.1:8080", "--proto", "tcp", ...args);
 
 describe("simulate --sysctl net.ipv4.conf.<dev>.<setting>", () => {
   it("without route_localnet on bridge1, the host's SYN DNATed to c1 may not leave (the kernel's martian rule)", async () => {
-    const r = await runSimulate(...tcp, "--no-follow-ups");
+    const r = await hostToLoopback("--no-follow-ups");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
       "=> lost: host: a packet from 127.0.0.1 may not leave on bridge1 after DNAT to 192.0.2.2: the kernel drops it (net.ipv4.conf.bridge1.route_localnet is not 1)",
@@ -27,7 +26,7 @@ describe("simulate --sysctl net.ipv4.conf.<dev>.<setting>", () => {
   });
 
   it("takes net.ipv4.conf.bridge1.route_localnet=1: the connection completes, as on the kernel", async () => {
-    const r = await runSimulate(...tcp, "--sysctl", "net.ipv4.conf.bridge1.route_localnet=1");
+    const r = await hostToLoopback("--sysctl", "net.ipv4.conf.bridge1.route_localnet=1");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
       "packet 1 (request): TCP SYN 127.0.0.1:40000 -> 127.0.0.1:8080, DNAT to 192.0.2.2:80, SNAT to 192.0.2.1:40000",
@@ -40,20 +39,15 @@ describe("simulate --sysctl net.ipv4.conf.<dev>.<setting>", () => {
   });
 
   it("takes all's route_localnet too (IN_DEV_ORCONF: the device's or all's)", async () => {
-    const r = await runSimulate(...tcp, "--sysctl", "net.ipv4.conf.all.route_localnet=1");
+    const r = await hostToLoopback("--sysctl", "net.ipv4.conf.all.route_localnet=1");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain("=> lost");
   });
 
   it("takes a device's forwarding=0: what comes in on it is not forwarded", async () => {
-    const r = await runSimulate(
-      "--lab",
-      LAB,
-      "--ruleset",
-      "d29-noproxy",
-      "--from",
+    const r = await runDocker29(
+      "noproxy",
       "wan",
-      "--to",
       "203.0.113.10:8080",
       "--proto",
       "tcp",
@@ -83,13 +77,13 @@ describe("simulate --sysctl net.ipv4.conf.<dev>.<setting>", () => {
       "the kernel keeps this switch and net.ipv4.ip_forward as one (writing either sets both); write --sysctl net.ipv4.ip_forward=1",
     ],
   ])("refuses --sysctl %s", async (kv, message) => {
-    const r = await runSimulate(...tcp, "--sysctl", kv);
+    const r = await hostToLoopback("--sysctl", kv);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
   });
 
   it("names every per-device setting it reads when it refuses one", async () => {
-    const r = await runSimulate(...tcp, "--sysctl", "net.ipv4.conf.all.send_redirects=1");
+    const r = await hostToLoopback("--sysctl", "net.ipv4.conf.all.send_redirects=1");
     expect(r.stderr).toContain(
       "net.ipv4.conf.<all|dev>.rp_filter, .accept_local, .route_localnet, net.ipv4.conf.<dev>.forwarding",
     );
