@@ -10,6 +10,10 @@
  * replay never reached the host ("packet 1: hooks differ", nothing predicted). Now check sees the
  * packet came in by a device of the host, not lo, and frames it to the host's address there, as
  * `simulate --via 203.0.113.10` does, and says so under --verbose.
+ *
+ * test/fixtures/replay-needs/remote-loopback (see its intent) goes past the host's prerouting: on
+ * kernel 6.18 a host with route_localnet 1 on wan0 took wan's hand-made SYN for 127.0.0.1:8080 to its
+ * socket and answered from 127.0.0.1 out of wan0 (twice); with 0, routing dropped it after prerouting.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +28,7 @@ import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.
 import type { Lab } from "../../../src/core/trace-file/schema.ts";
 
 const LO = join(import.meta.dirname, "../../fixtures/docker29-nft-labs/lo");
+const LOCALNET = join(import.meta.dirname, "../../fixtures/replay-needs/remote-loopback/route-localnet");
 const root = mkdtempSync(join(tmpdir(), "pw-check-remote-lo-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -110,5 +115,14 @@ describe("check: a recorded packet to another host's loopback address", () => {
     expect(needs(log, "host").via).toBeUndefined();
     // Another destination than a loopback address: the sender's routes lead it.
     expect(needs(log.replace("DST=127.0.0.1", "DST=203.0.113.10"), "wan").via).toBeUndefined();
+  });
+
+  it("a host with route_localnet 1 answers from 127.0.0.1, with 0 drops it at routing: both agree", () => {
+    const results = checkLab(LOCALNET);
+    expect(results.map((r) => [r.trace.split("/").pop(), r.ok, r.packets, r.report])).toEqual([
+      ["wan-to-loopback-martian", true, 1, ""],
+      ["wan-to-loopback", true, 3, ""],
+    ]);
+    for (const r of results) expect(r.inferred).toEqual([SAID]);
   });
 });
