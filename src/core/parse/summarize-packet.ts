@@ -33,6 +33,10 @@ const ICMP6_NAMES: Record<number, string> = {
   134: "router-advertisement",
   135: "neighbor-solicitation",
   136: "neighbor-advertisement",
+  137: "redirect",
+  138: "router-renumbering",
+  141: "inverse-neighbor-solicitation",
+  142: "inverse-neighbor-advertisement",
   143: "mld2-listener-report",
 };
 const UNREACH_CODES: Record<number, string> = {
