@@ -172,6 +172,17 @@ function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false, from = 0): 
       const h = hooks[i] as HookInfo;
       if (h.bridge && h.chain === "OUTPUT" && !(sameTrace && !h.builtin)) return false;
     }
+  // A bridge hands each copy of a frame to one port (FORWARD) or to the bridge device (INPUT): a flooded
+  // frame's copies are logged FORWARD OUT=vc, FORWARD OUT=vb, then INPUT (kernel 6.18): no copy crosses two.
+  // A local copy is one only the ingress hooks came before (br_netfilter's IP PREROUTING among them).
+  if (bridge && hook.builtin && (hook.chain === "INPUT" || hook.chain === "FORWARD")) {
+    const local = hook.chain === "INPUT";
+    for (let i = from; i < hooks.length; i++) {
+      const h = hooks[i] as HookInfo;
+      if (!h.builtin || h.ingress || (h.bridge && h.chain === hook.chain)) continue;
+      if (h.bridge || local) return false;
+    }
+  }
   if (hook.ingress) {
     for (let i = from; i < hooks.length; i++) {
       const h = hooks[i] as HookInfo;
@@ -219,6 +230,25 @@ function backInByWayOut(p: OpenPacket, ev: TraceEvent, info: HookInfo): boolean 
     if (h.chain !== "OUTPUT" && h.chain !== "POSTROUTING" && h.chain !== "FORWARD") continue;
     const out = (p.events[i] as TraceEvent).out;
     return !out || out === ev.in;
+  }
+  return true;
+}
+
+/** Bridge hooks a frame leaves by, each line naming its port in `OUT=`. */
+const BRIDGE_EGRESS = new Set(["FORWARD", "OUTPUT", "POSTROUTING"]);
+
+/**
+ * Whether `ev`, at a bridge's FORWARD, OUTPUT or POSTROUTING, leaves by the port `p`'s bridge lines
+ * there named: a flooded frame's copies are one per port, each logged by every table at the hook
+ * (ebtables' filter FORWARD, then an nft bridge table's, for `OUT=vc`, then both for `OUT=vb`, kernel 6.18).
+ */
+function samePort(p: OpenPacket, ev: TraceEvent, info: HookInfo): boolean {
+  if (!info.bridge || !ev.out || !BRIDGE_EGRESS.has(info.chain)) return true;
+  for (let i = p.hooks.length - 1; i >= 0; i--) {
+    const h = p.hooks[i] as HookInfo;
+    if (!h.bridge || !BRIDGE_EGRESS.has(h.chain)) continue;
+    const out = (p.events[i] as TraceEvent).out;
+    if (out) return out === ev.out;
   }
   return true;
 }
@@ -524,7 +554,8 @@ export class PacketGrouper {
     if (
       (hasHook(p, ev.hook) && !this.loggedAgain(p, ev)) ||
       !orderFits(p, info, sameTrace, loopStart(p, ev, info)) ||
-      !backInByWayOut(p, ev, info)
+      !backInByWayOut(p, ev, info) ||
+      !samePort(p, ev, info)
     )
       return undefined;
     if (
