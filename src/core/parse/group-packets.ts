@@ -172,17 +172,6 @@ function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false, from = 0): 
       const h = hooks[i] as HookInfo;
       if (h.bridge && h.chain === "OUTPUT" && !(sameTrace && !h.builtin)) return false;
     }
-  // A bridge hands each copy of a frame to one port (FORWARD) or to the bridge device (INPUT): a flooded
-  // frame's copies are logged FORWARD OUT=vc, FORWARD OUT=vb, then INPUT (kernel 6.18): no copy crosses two.
-  // A local copy is one only the ingress hooks came before (br_netfilter's IP PREROUTING among them).
-  if (bridge && hook.builtin && (hook.chain === "INPUT" || hook.chain === "FORWARD")) {
-    const local = hook.chain === "INPUT";
-    for (let i = from; i < hooks.length; i++) {
-      const h = hooks[i] as HookInfo;
-      if (!h.builtin || h.ingress || (h.bridge && h.chain === hook.chain)) continue;
-      if (h.bridge || local) return false;
-    }
-  }
   if (hook.ingress) {
     for (let i = from; i < hooks.length; i++) {
       const h = hooks[i] as HookInfo;
