@@ -223,6 +223,25 @@ function backInByWayOut(p: OpenPacket, ev: TraceEvent, info: HookInfo): boolean 
   return true;
 }
 
+/** Bridge hooks a frame leaves by, each line naming its port in `OUT=`. */
+const BRIDGE_EGRESS = new Set(["FORWARD", "OUTPUT", "POSTROUTING"]);
+
+/**
+ * Whether `ev`, at a bridge's FORWARD, OUTPUT or POSTROUTING, leaves by the port `p`'s bridge lines
+ * there named: a flooded frame's copies are one per port, each logged by every table at the hook
+ * (ebtables' filter FORWARD, then an nft bridge table's, for `OUT=vc`, then both for `OUT=vb`, kernel 6.18).
+ */
+function samePort(p: OpenPacket, ev: TraceEvent, info: HookInfo): boolean {
+  if (!info.bridge || !ev.out || !BRIDGE_EGRESS.has(info.chain)) return true;
+  for (let i = p.hooks.length - 1; i >= 0; i--) {
+    const h = p.hooks[i] as HookInfo;
+    if (!h.bridge || !BRIDGE_EGRESS.has(h.chain)) continue;
+    const out = (p.events[i] as TraceEvent).out;
+    if (out) return out === ev.out;
+  }
+  return true;
+}
+
 /**
  * Where `p`'s hooks start again when `ev` is `p` coming back in through lo: a packet the host sends
  * itself leaves by lo at its output hooks and comes in on lo at PREROUTING, the same skb with the same
@@ -524,7 +543,8 @@ export class PacketGrouper {
     if (
       (hasHook(p, ev.hook) && !this.loggedAgain(p, ev)) ||
       !orderFits(p, info, sameTrace, loopStart(p, ev, info)) ||
-      !backInByWayOut(p, ev, info)
+      !backInByWayOut(p, ev, info) ||
+      !samePort(p, ev, info)
     )
       return undefined;
     if (

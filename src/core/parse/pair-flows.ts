@@ -145,7 +145,24 @@ function looksLikeReply(ev: TraceEvent | undefined): boolean {
     return flags.includes("SYN") || (flags.includes("RST") && l4.window === 0);
   }
   if (ev.arp) return ev.arp.opcode === 2;
+  // No flags tell a datagram's direction: a first one from a service's port to a client's answers
+  // (the request was not logged, or before the log began), as a first SYN-ACK does.
+  if (l4 && UDP_LIKE.has(l4.proto)) return fromServicePort(l4.sport, l4.dport);
   return false;
+}
+
+/** Transports without a handshake whose first packet only the ports can name a reply. */
+const UDP_LIKE = new Set(["udp", "udplite"]);
+
+/**
+ * Whether a datagram goes from a service's port to a client's: from a well-known port (below 1024:
+ * 53 DNS, 123 NTP, 161 SNMP, ...) to one that is not, where clients' ephemeral source ports lie
+ * (Linux: 32768-60999), or DHCP's server port to its client port (67 to 68, 547 to 546).
+ */
+function fromServicePort(sport: number | undefined, dport: number | undefined): boolean {
+  if (sport === undefined || dport === undefined) return false;
+  if ((sport === 67 && dport === 68) || (sport === 547 && dport === 546)) return true;
+  return sport < 1024 && dport >= 1024;
 }
 
 /**
@@ -253,9 +270,18 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
   if (packet.events[0]?.source === "nft-monitor") {
     const ids: string[] = [];
     const quotedIds: string[] = [];
+    // The packet came in (`iif`): it may answer a masqueraded one (see `masqueraded`). Not a fragment:
+    // a first fragment whose tuples no flow knows waits for its datagram (`PairingQueue`), which a quote would stop.
+    const entry = packet.events[0];
+    const whole = entry?.ip && !entry.ip.fragment && !entry.ip.flags?.includes("MF");
+    const back =
+      entry?.in && whole && entry.l4?.sport !== undefined ? masqueradeKey(entry, entry.in, true) : undefined;
+    if (back !== undefined) quotedIds.push(back);
     for (const e of packet.events) {
       const ip = e.ip;
       if (!ip) continue;
+      const masq = masqueraded(e);
+      if (masq !== undefined && !ids.includes(masq)) ids.push(masq);
       const head = e.quotedHead;
       if (head) {
         const q = words("dgid", head.proto, ip.dst, String(head.id), String(head.len));
@@ -282,6 +308,39 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
   if (firstFragment !== undefined) keys.datagram = firstFragment;
   if (frag !== undefined && packet.events.some((e) => (e.ip?.fragment ?? 0) > 0)) keys.laterFragment = true;
   return keys;
+}
+
+/** A masquerade rule's text as nft prints it (`... masquerade comment "..."`, `masquerade to :1024-2048`). */
+const MASQUERADE = /(?:^|\s)masquerade(?:\s|$)/;
+
+/**
+ * The key a masqueraded packet's reply finds it by, for an nft trace event whose chain ran a
+ * `masquerade` rule: nft monitor trace prints no rule's new source (kernel 6.18, nft 1.0.6: the
+ * postrouting packet line shows the source before it, and no later line shows the packet), so the
+ * reply, addressed to the output device's address, shows a tuple no packet did. It comes back in
+ * through that device, from the address and port the packet was sent to, to the port it was sent
+ * from (masquerade keeps a free source port): those are the key (see {@link masqueradeKey}).
+ */
+function masqueraded(e: TraceEvent): string | undefined {
+  if (!e.out || e.l4?.sport === undefined || !e.verdicts) return undefined;
+  for (const v of e.verdicts)
+    if (v.kind === "rule" && v.text !== undefined && MASQUERADE.test(v.text))
+      return masqueradeKey(e, e.out, false);
+  return undefined;
+}
+
+/**
+ * `masq <device> <proto> <peer> <peer port> <own port>` of an IP event with ports: seen from the
+ * masqueraded packet (`answer` false: its output device, destination, destination port, source
+ * port), or from its reply coming in (`answer` true: its input device, source, source port,
+ * destination port). The reply's destination, the masquerading address, is left out: no line shows it.
+ */
+function masqueradeKey(e: TraceEvent, device: string, answer: boolean): string {
+  const ip = e.ip as NonNullable<TraceEvent["ip"]>;
+  const l4 = e.l4 as NonNullable<TraceEvent["l4"]>;
+  return answer
+    ? words("masq", device, l4.proto, ip.src, String(l4.sport), String(l4.dport))
+    : words("masq", device, l4.proto, ip.dst, String(l4.dport), String(l4.sport));
 }
 
 /**
