@@ -74,9 +74,10 @@ function bareRecordStarts(line: string, bodyStart: number): number[] {
  * The indexes in `line` after its message start where a record with an envelope of the line's own
  * kind starts, in order; in a bare line (no stamp to split at), where a trace tool's line or the
  * line's own LOG prefix starts again. Called only for a line that did not read: the caller checks
- * which of them are records' ends (a LOG prefix can hold a date).
+ * which of them are records' ends (a LOG prefix can hold a date). `stamps`, when given, receives
+ * those found at an envelope (not by a LOG prefix alone).
  */
-export function joinedRecordStarts(line: string, envelope: Envelope): number[] {
+export function joinedRecordStarts(line: string, envelope: Envelope, stamps?: Set<number>): number[] {
   const starts: number[] = [];
   if (envelope.kind === "bare") return bareRecordStarts(line, envelope.bodyStart);
   if (envelope.kind === "journal-verbose") return starts;
@@ -100,6 +101,7 @@ export function joinedRecordStarts(line: string, envelope: Envelope): number[] {
       if (starts.length >= MAX_JOINED) break;
     }
   }
+  if (stamps) for (const at of starts) stamps.add(at);
   if (prefixed.length === 0) return starts;
   for (const at of prefixed) if (!starts.includes(at)) starts.push(at);
   return starts.sort((a, b) => a - b).slice(0, MAX_JOINED);

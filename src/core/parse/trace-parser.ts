@@ -48,7 +48,7 @@ import { createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-t
 import { parsePveBody } from "./pve-firewall.ts";
 import { findFieldsStart, isLogKey, isLogWord } from "./read-log-fields.ts";
 import { JOINED_HINT, recordStartIn } from "./record-start.ts";
-import { joinedRecordStarts, pieceMap, prefixRecordStarts } from "./split-joined.ts";
+import { joinedRecordStarts, pieceMap } from "./split-joined.ts";
 import { readLongLineMark } from "./split-lines.ts";
 import { lineIndex, type PositionMap } from "./strip-escapes.ts";
 import { lineColumn, needsUnwrap, unwrapLine } from "./unwrap-line.ts";
@@ -684,12 +684,10 @@ export class TraceParser {
     seq: number,
     counted: boolean,
   ): boolean {
-    const starts = joinedRecordStarts(body, envelope);
-    const bare = envelope.kind === "bare";
     /** The time stamps of the line's envelope kind: the message says when every cut was at one. */
-    const stamps = new Set(bare ? [] : starts);
-    // A record found by its bracketed LOG prefix alone is no stamp.
-    if (!bare) for (const s of prefixRecordStarts(body, envelope.bodyStart + 1)) stamps.delete(s);
+    const stamps = new Set<number>();
+    const starts = joinedRecordStarts(body, envelope, stamps);
+    const bare = envelope.kind === "bare";
     const cuts: number[] = [];
     let from = 0;
     let netfilter = 0;
