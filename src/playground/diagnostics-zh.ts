@@ -18,7 +18,7 @@ import {
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
 } from "../core/parse/parse-hints.ts";
-import { REDACTED_LOG_HINT } from "../core/parse/redacted-address.ts";
+import { PARTLY_REDACTED_HINT, REDACTED_LOG_HINT } from "../core/parse/redacted-address.ts";
 import { UNKNOWN_PROTOCOL_HINT } from "../core/simulate/nft-protocol-names.ts";
 import { REDACTED_ADDRESS_HINT } from "../core/simulate/redacted-address.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
@@ -1148,6 +1148,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^expected an address after (.+?), found '(.*)': the address was redacted before the log was shared, so the line was not read(?: \((\d+) lines?\))?$/s,
     zh: (m) =>
       `${m[1]} 後面應該是位址，卻是 '${m[2]}'：這個位址在分享日誌前被遮蔽了，所以這一行沒有讀取${lines(m[3])}`,
+  },
+  {
+    code: "log-address-partly-redacted",
+    english:
+      /^expected an address after (.+?), found '(.*)': part of the address was redacted before the log was shared, so the line was read with it as written(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `${m[1]} 後面應該是位址，卻是 '${m[2]}'：這個位址的一部分在分享日誌前被遮蔽了，所以這一行照寫出來的樣子讀取這個位址${lines(m[3])}`,
   },
   // A dropped file that is not a kernel log, or a .gz cut short.
   {
@@ -2466,6 +2473,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "the MAC address is printed whole; the line looks cut, wrapped or edited there",
     "MAC 位址會完整印出：這一行看起來在這裡被截斷、折行或編輯過",
+  ],
+  [
+    PARTLY_REDACTED_HINT,
+    "packetwalk 依照寫出來的位址配對封包的各行和它的回覆，所以同一個位址遮蔽得不一樣的行（一行是 203.0.113.x，另一行是 203.0.x.5）會被當成不同的主機：請改用匿名化：packetwalk import --anonymize（以及 playground 的「匿名化」按鈕）會把每個公開位址在各處都換成同一個 TEST-NET 替代位址，私有位址則保留",
   ],
   [
     REDACTED_LOG_HINT,
