@@ -11,6 +11,7 @@ import type { Diagnostic } from "../core/model/packet.ts";
 import { REPEATED_HINT } from "../core/parse/log-loss.ts";
 import {
   ARP_PREFIX_HINT,
+  FORWARD_DEVICE_HINT,
   LOST_HINT,
   NETDEV_HINT,
   PREFIX_HINT,
@@ -1148,6 +1149,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^expected an address after (.+?), found '(.*)': the address was redacted before the log was shared, so the line was not read(?: \((\d+) lines?\))?$/s,
     zh: (m) =>
       `${m[1]} 後面應該是位址，卻是 '${m[2]}'：這個位址在分享日誌前被遮蔽了，所以這一行沒有讀取${lines(m[3])}`,
+  },
+  {
+    code: "prefix-map-forward-device-empty",
+    english:
+      /^the LOG prefix '(.*)' is mapped to (\S+) \(--prefix-map\), but its line has IN= or OUT= empty \((IN=\S* OUT=\S*)\): the kernel prints both devices of every packet it forwards(, and a packet on lo with the other empty is the host's own)? \((\d+) lines?\)$/s,
+    zh: (m) =>
+      `LOG 前綴 '${m[1]}' 被 --prefix-map 對應到 ${m[2]}，但它的行 IN= 或 OUT= 是空的（${m[3]}）：核心轉送的每個封包都會印出兩個裝置${m[4] ? "，而在 lo 上、另一個裝置是空的封包是本機自己的" : ""}${lines(m[5])}`,
   },
   {
     code: "log-address-partly-redacted",
@@ -2473,6 +2481,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "the MAC address is printed whole; the line looks cut, wrapped or edited there",
     "MAC 位址會完整印出：這一行看起來在這裡被截斷、折行或編輯過",
+  ],
+  [
+    FORWARD_DEVICE_HINT,
+    "請把這個前綴對應到記錄它的規則所在的 chain（iptables -S | grep -- --log-prefix）：IN= 是空的行記錄於 OUTPUT 或 POSTROUTING，OUT= 是空的行記錄於 PREROUTING 或 INPUT",
   ],
   [
     PARTLY_REDACTED_HINT,

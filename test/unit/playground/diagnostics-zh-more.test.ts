@@ -1330,6 +1330,15 @@ const real: Diagnostic[] = [
     (dir) =>
       parseTraceText(readFileSync(join(ROOT, "test/fixtures/parse", dir, "input.log"), "utf8")).diagnostics,
   ),
+  // A --prefix-map entry placing the host's own loopback lines at FORWARD (kernel 6.18, LOG in OUTPUT
+  // and INPUT of a namespace, `ping 127.0.0.1`): MADE's inputs are parsed without options.
+  ...parseTraceText(
+    [
+      "[53851.705618] fw-loopback IN= OUT=lo SRC=127.0.0.1 DST=127.0.0.1 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=9047 DF PROTO=ICMP TYPE=8 CODE=0 ID=14250 SEQ=1 ",
+      "[53851.705638] fw-loopback IN=lo OUT= MAC=00:00:00:00:00:00:00:00:00:00:00:00:08:00 SRC=127.0.0.1 DST=127.0.0.1 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=9047 DF PROTO=ICMP TYPE=8 CODE=0 ID=14250 SEQ=1 ",
+    ].join("\n"),
+    { prefixMap: { "fw-loopback": "ip:filter:FORWARD" } },
+  ).diagnostics,
   // A header-less rules file read as IPv6 by its name.
   ...parseRulesetFile("*filter\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n", "rules.v6").diagnostics,
   // iptables-save then ebtables-save, each with its mistakes (a chain not declared in the bridge table).
