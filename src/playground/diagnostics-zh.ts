@@ -11,6 +11,7 @@ import type { Diagnostic } from "../core/model/packet.ts";
 import { REPEATED_HINT } from "../core/parse/log-loss.ts";
 import {
   ARP_PREFIX_HINT,
+  FORWARD_DEVICE_HINT,
   LOST_HINT,
   NETDEV_HINT,
   PREFIX_HINT,
@@ -18,7 +19,7 @@ import {
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
 } from "../core/parse/parse-hints.ts";
-import { REDACTED_LOG_HINT } from "../core/parse/redacted-address.ts";
+import { PARTLY_REDACTED_HINT, REDACTED_LOG_HINT } from "../core/parse/redacted-address.ts";
 import { UNKNOWN_PROTOCOL_HINT } from "../core/simulate/nft-protocol-names.ts";
 import { REDACTED_ADDRESS_HINT } from "../core/simulate/redacted-address.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
@@ -1148,6 +1149,20 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^expected an address after (.+?), found '(.*)': the address was redacted before the log was shared, so the line was not read(?: \((\d+) lines?\))?$/s,
     zh: (m) =>
       `${m[1]} 後面應該是位址，卻是 '${m[2]}'：這個位址在分享日誌前被遮蔽了，所以這一行沒有讀取${lines(m[3])}`,
+  },
+  {
+    code: "prefix-map-forward-device-empty",
+    english:
+      /^the LOG prefix '(.*)' is mapped to (\S+) \(--prefix-map\), but its line has IN= or OUT= empty \((IN=\S* OUT=\S*)\): the kernel prints both devices of every packet it forwards(, and a packet on lo with the other empty is the host's own)? \((\d+) lines?\)$/s,
+    zh: (m) =>
+      `LOG 前綴 '${m[1]}' 被 --prefix-map 對應到 ${m[2]}，但它的行 IN= 或 OUT= 是空的（${m[3]}）：核心轉送的每個封包都會印出兩個裝置${m[4] ? "，而在 lo 上、另一個裝置是空的封包是本機自己的" : ""}${lines(m[5])}`,
+  },
+  {
+    code: "log-address-partly-redacted",
+    english:
+      /^expected an address after (.+?), found '(.*)': part of the address was redacted before the log was shared, so the line was read with it as written(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `${m[1]} 後面應該是位址，卻是 '${m[2]}'：這個位址的一部分在分享日誌前被遮蔽了，所以這一行照寫出來的樣子讀取這個位址${lines(m[3])}`,
   },
   // A dropped file that is not a kernel log, or a .gz cut short.
   {
@@ -2466,6 +2481,14 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "the MAC address is printed whole; the line looks cut, wrapped or edited there",
     "MAC 位址會完整印出：這一行看起來在這裡被截斷、折行或編輯過",
+  ],
+  [
+    FORWARD_DEVICE_HINT,
+    "請把這個前綴對應到記錄它的規則所在的 chain（iptables -S | grep -- --log-prefix）：IN= 是空的行記錄於 OUTPUT 或 POSTROUTING，OUT= 是空的行記錄於 PREROUTING 或 INPUT",
+  ],
+  [
+    PARTLY_REDACTED_HINT,
+    "packetwalk 依照寫出來的位址配對封包的各行和它的回覆，所以同一個位址遮蔽得不一樣的行（一行是 203.0.113.x，另一行是 203.0.x.5）會被當成不同的主機：請改用匿名化：packetwalk import --anonymize（以及 playground 的「匿名化」按鈕）會把每個公開位址在各處都換成同一個 TEST-NET 替代位址，私有位址則保留",
   ],
   [
     REDACTED_LOG_HINT,

@@ -976,5 +976,51 @@ export function detectEnvelope(line: string): Envelope {
   // A MediaTek kernel's line without a stamp: its caller stamp first.
   const mtk = mediatekCaller(line, start);
   if (mtk > 0) return { kind: "dmesg", bodyStart: mtk, kernel: true };
+  // `grep -H` (and `-n`) over log files: `/var/log/kern.log.1:` (`:123:`) before the line as saved.
+  const named = afterFileName(line, start);
+  if (named > 0) {
+    const inner = detectEnvelope(line.slice(named));
+    if (inner.kind !== "bare") return shifted(inner, named);
+  }
   return { kind: "bare", bodyStart: start, kernel: false };
+}
+
+/**
+ * The index after the file name grep prints before each line when it searches several files or is
+ * given `-H` (`/var/log/kern.log.1:`, `kern.log:`), and after the line number `-n` adds (`:123:`);
+ * -1 when the line does not start with a word of path characters and a colon. The caller keeps it
+ * only when an envelope follows (a LOG prefix like `DROP:` is followed by none).
+ */
+function afterFileName(line: string, at: number): number {
+  for (let i = at; i < line.length && i - at < 4096; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 58) {
+      if (i === at) return -1;
+      let n = i + 1;
+      while (isDigit(line.charCodeAt(n))) n++;
+      return n > i + 1 && line.charCodeAt(n) === 58 ? n + 1 : i + 1;
+    }
+    // Letters, digits and `/._-~+`: no space, `=` or bracket, which a LOG prefix or a field holds first.
+    const word =
+      (c >= 97 && c <= 122) ||
+      (c >= 65 && c <= 90) ||
+      isDigit(c) ||
+      c === 47 ||
+      c === 46 ||
+      c === 95 ||
+      c === 45 ||
+      c === 126 ||
+      c === 43;
+    if (!word) return -1;
+  }
+  return -1;
+}
+
+/** `env`, read in a piece of a line starting at `from`, at its indices in the whole line. */
+function shifted(env: Envelope, from: number): Envelope {
+  const out: Envelope = { ...env, bodyStart: env.bodyStart + from };
+  if (env.hostAt !== undefined) out.hostAt = env.hostAt + from;
+  if (env.hostEnd !== undefined) out.hostEnd = env.hostEnd + from;
+  if (env.bareAt !== undefined) out.bareAt = env.bareAt + from;
+  return out;
 }

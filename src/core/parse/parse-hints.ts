@@ -51,3 +51,10 @@ export const UNPLACED_CHAIN_HINT =
 export function unplacedChainMessage(chain: string): string {
   return `packet lines of the nft trace at chain '${chain}', whose name does not say its hook: its steps are drawn beside the map`;
 }
+
+/**
+ * A line a `--prefix-map` entry places at FORWARD though one of its devices is empty: the map's
+ * entry is likely for another chain (see `forwardWithoutDevice` in trace-parser.ts).
+ */
+export const FORWARD_DEVICE_HINT =
+  "map the prefix to the chain whose rule logs it (iptables -S | grep -- --log-prefix): a line with IN= empty was logged in OUTPUT or POSTROUTING, one with OUT= empty in PREROUTING or INPUT";

@@ -12,7 +12,12 @@ import { isIpv6 } from "./ipv6.ts";
 import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
 import { joinedRecordError, recordStartAt } from "./record-start.ts";
-import { isRedactedAddress, redactedAddressError } from "./redacted-address.ts";
+import {
+  isPartlyRedacted,
+  isRedactedAddress,
+  partlyRedactedWarning,
+  redactedAddressError,
+} from "./redacted-address.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
 
 /** A problem at a column (1-based, in the whole line). */
@@ -324,6 +329,31 @@ export function isIpv4Text(line: string, from: number, to: number): boolean {
 function isAddressText(line: string, from: number, to: number): boolean {
   if (isIpv4Text(line, from, to)) return true;
   return to - from >= 2 && to - from <= 45 && isIpv6(line.slice(from, to));
+}
+
+/**
+ * Where the last {@link readLogFields} met the first partly redacted address (`SRC=203.0.113.x`), -1
+ * for none, and its field: the line is read with it as written, and warned of once for the log.
+ */
+let maskedAt = -1;
+let maskedKey = "";
+
+/** Whether [from, to) of `line`, `key`'s value, is a partly redacted address (see `isPartlyRedacted`), noted for its warning. */
+function maskedAddress(line: string, key: string, from: number, to: number): boolean {
+  if (!isPartlyRedacted(line.slice(from, to))) return false;
+  if (maskedAt < 0) {
+    maskedAt = from;
+    maskedKey = key;
+  }
+  return true;
+}
+
+/** The grouped warning for the partly redacted address the last {@link readLogFields} read, or undefined. */
+function maskedWarning(line: string): FieldError | undefined {
+  if (maskedAt < 0) return undefined;
+  const end = line.indexOf(" ", maskedAt);
+  const value = line.slice(maskedAt, end < 0 ? line.length : end);
+  return { ...partlyRedactedWarning(`${maskedKey}=`, value, maskedAt + 1), warning: true };
 }
 
 function addressError(line: string, key: string, from: number, to: number, v6: boolean): FieldError {
@@ -699,7 +729,8 @@ function readFields(
         if (arp) arp.ptype = line.slice(vs, sp);
         break;
       case "SRC":
-        if (!isAddressText(line, vs, sp)) return addressError(line, key, vs, sp, true);
+        if (!isAddressText(line, vs, sp) && !maskedAddress(line, key, vs, sp))
+          return addressError(line, key, vs, sp, true);
         target.ip = newIp(line.slice(vs, sp), "");
         break;
       case "DST":
@@ -718,7 +749,8 @@ function readFields(
             hint: "the line may be cut or edited",
           };
         }
-        if (!isAddressText(line, vs, sp)) return addressError(line, key, vs, sp, true);
+        if (!isAddressText(line, vs, sp) && !maskedAddress(line, key, vs, sp))
+          return addressError(line, key, vs, sp, true);
         target.ip.dst = line.slice(vs, sp);
         break;
       case "NH": {
@@ -1104,6 +1136,7 @@ export function readLogFields(
   family?: string,
 ): FieldError | undefined {
   upperMacAt = -1;
+  maskedAt = -1;
   const target: PacketTarget = {};
   const err = readFields(line, from, line.length, ev, target, true, kernel, family);
   if (err) return err;
@@ -1131,12 +1164,17 @@ export function readLogFields(
     const bad = badInterfaceName(line, from, ev);
     if (bad) return bad;
   }
-  if (!kernel) return upperMacWarning();
+  if (!kernel) return upperMacWarning() || maskedWarning(line);
   const cut = cutLastField(line, ev);
   // A line cut short is the error; else only a MAC= of another length than 14 or 18 bytes, or not
   // of hex pairs, is kept raw (the fast path gives up on it): this rare branch checks its form.
   if (cut && !cut.warning) return cut;
-  return (ev.macRaw !== undefined && badMac(line, from, ev.macRaw)) || cut || upperMacWarning();
+  return (
+    (ev.macRaw !== undefined && badMac(line, from, ev.macRaw)) ||
+    cut ||
+    upperMacWarning() ||
+    maskedWarning(line)
+  );
 }
 
 /** The grouped warning for a `MAC=` value the last {@link readLogFields} read in lower case, or undefined. */

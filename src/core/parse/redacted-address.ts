@@ -13,6 +13,68 @@ export function isRedactedAddress(text: string): boolean {
   return PLACEHOLDER.test(text);
 }
 
+/** A placeholder group of an address: a run of `x` or `*` (`xxx`, `XX`, `*`). */
+function isMaskPart(part: string, max: number): boolean {
+  if (part.length === 0 || part.length > max) return false;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c !== 120 && c !== 88 && c !== 42) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `text` is an address with some of its parts replaced and some kept, as people hide a
+ * public address before sharing a log (`203.0.113.x`, `10.1.xxx.12`, `xx.xx.12.4`,
+ * `2001:db8:xxxx:xxxx::1`): four IPv4 parts of digits (at most 255) or placeholders, or IPv6 groups
+ * of hex digits or placeholders around one `::` at most; at least one part of each kind. Such a line
+ * is read with the address as written (see `read-log-fields.ts`); a fully replaced one is not.
+ */
+export function isPartlyRedacted(text: string): boolean {
+  let kept = 0;
+  let masked = 0;
+  if (text.indexOf(":") < 0) {
+    const parts = text.split(".");
+    if (parts.length !== 4) return false;
+    for (const p of parts)
+      if (/^\d{1,3}$/.test(p) && Number(p) <= 255) kept++;
+      else if (isMaskPart(p, 3)) masked++;
+      else return false;
+    return kept > 0 && masked > 0;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2 || text.length > 45) return false;
+  let groups = 0;
+  for (const half of halves) {
+    if (half === "") continue;
+    for (const g of half.split(":")) {
+      groups++;
+      if (/^[0-9a-fA-F]{1,4}$/.test(g)) kept++;
+      else if (isMaskPart(g, 4)) masked++;
+      else return false;
+    }
+  }
+  return masked > 0 && kept > 0 && (halves.length === 2 ? groups < 8 : groups === 8);
+}
+
+/** The warning for a LOG line whose `field` (`SRC=`) holds the partly replaced address `value`, at 1-based `column`. */
+export function partlyRedactedWarning(
+  field: string,
+  value: string,
+  column: number,
+): { column: number; message: string; hint: string; group: string } {
+  return {
+    column,
+    message: `expected an address after ${field}, found '${value}': part of the address was redacted before the log was shared, so the line was read with it as written`,
+    hint: PARTLY_REDACTED_HINT,
+    group: `partly redacted ${field}`,
+  };
+}
+
+/** The hint of a line read with a partly redacted address. */
+export const PARTLY_REDACTED_HINT =
+  "packetwalk matches a packet's lines and its replies by their addresses as written, so lines that hide one address differently (203.0.113.x on one, 203.0.x.5 on another) are taken for different hosts: anonymize the log instead: packetwalk import --anonymize (and the playground's Anonymise button) give each public address one TEST-NET stand-in everywhere and keep private ones";
+
 /**
  * {@link isRedactedAddress} for a reader that takes any word as an address (nft monitor trace,
  * ebtables): a word of address characters only (hex digits, `.`, `:`), every real one, is let

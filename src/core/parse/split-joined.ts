@@ -20,6 +20,29 @@ function sameKind(kind: string, first: string): boolean {
 }
 
 /**
+ * The indexes after `from` in `line` where a LOG line with a bracketed prefix starts (`[UFW BLOCK] IN=`,
+ * `[FW] DROP IN=`): after a space, a `[` whose text holds no `=` (an ICMP error's quoted packet,
+ * `[SRC=...]`, does), then within a prefix's length the fields' `IN=<ifname> OUT=` with no `=` before.
+ * A joined line's next record starts so whatever the line's own prefix (ufw's BLOCK after its ALLOW).
+ */
+export function prefixRecordStarts(line: string, from: number): number[] {
+  const starts: number[] = [];
+  for (
+    let sp = line.indexOf(" [", from);
+    sp >= 0 && starts.length < MAX_JOINED;
+    sp = line.indexOf(" [", sp + 2)
+  ) {
+    const open = sp + 1;
+    const close = line.indexOf("]", open);
+    // A LOG prefix is at most 29 characters (iptables), an nft one 127.
+    if (close < 0 || close - open > 128 || line.lastIndexOf("=", close) > open) continue;
+    const fields = findFieldsStart(line, close);
+    if (fields >= 0 && fields - open <= 128 && line.lastIndexOf("=", fields - 1) < close) starts.push(open);
+  }
+  return starts;
+}
+
+/**
  * The indexes after `bodyStart` in a line without an envelope where another record starts: a trace
  * tool's line (see `record-start.ts`), or the line's own LOG prefix and `IN=` again (a LOG or
  * ebtables line repeated with its next packet).
@@ -42,6 +65,8 @@ function bareRecordStarts(line: string, bodyStart: number): number[] {
         at = line.indexOf(head, at + head.length);
       } else at = line.indexOf(head, at + 1);
   }
+  for (const at of prefixRecordStarts(line, bodyStart + 1))
+    if (!starts.includes(at) && starts.length < MAX_JOINED) starts.push(at);
   return starts.sort((a, b) => a - b);
 }
 
@@ -49,12 +74,15 @@ function bareRecordStarts(line: string, bodyStart: number): number[] {
  * The indexes in `line` after its message start where a record with an envelope of the line's own
  * kind starts, in order; in a bare line (no stamp to split at), where a trace tool's line or the
  * line's own LOG prefix starts again. Called only for a line that did not read: the caller checks
- * which of them are records' ends (a LOG prefix can hold a date).
+ * which of them are records' ends (a LOG prefix can hold a date). `stamps`, when given, receives
+ * those found at an envelope (not by a LOG prefix alone).
  */
-export function joinedRecordStarts(line: string, envelope: Envelope): number[] {
+export function joinedRecordStarts(line: string, envelope: Envelope, stamps?: Set<number>): number[] {
   const starts: number[] = [];
   if (envelope.kind === "bare") return bareRecordStarts(line, envelope.bodyStart);
   if (envelope.kind === "journal-verbose") return starts;
+  // A record joined without its envelope (a chat kept only the message): its bracketed LOG prefix.
+  const prefixed = prefixRecordStarts(line, envelope.bodyStart + 1);
   const first = line.charCodeAt(0);
   for (let sp = line.indexOf(" ", envelope.bodyStart); sp >= 0; sp = line.indexOf(" ", sp + 1)) {
     const at = sp + 1;
@@ -73,7 +101,10 @@ export function joinedRecordStarts(line: string, envelope: Envelope): number[] {
       if (starts.length >= MAX_JOINED) break;
     }
   }
-  return starts;
+  if (stamps) for (const at of starts) stamps.add(at);
+  if (prefixed.length === 0) return starts;
+  for (const at of prefixed) if (!starts.includes(at)) starts.push(at);
+  return starts.sort((a, b) => a - b).slice(0, MAX_JOINED);
 }
 
 /**

@@ -34,6 +34,7 @@ import {
 import { endsInsideMark } from "./parse-ebt-line.ts";
 import {
   ARP_PREFIX_HINT,
+  FORWARD_DEVICE_HINT,
   LONG_LINE_HINT,
   NETDEV_HINT,
   netdevSkipped,
@@ -485,6 +486,8 @@ export class TraceParser {
   private readonly netdevPrefixes: NetdevPrefixes;
   /** Prefixes the user's map lists several chains for: their list is tried before any built-in convention. */
   private readonly userChoices = new Set<string>();
+  /** The prefixes (trimmed) the user's `--prefix-map` maps to one hook. */
+  private readonly mapped: PrefixMap = {};
   /** {@link hostFirewallDrop} per trimmed prefix (null: none): its patterns cost more than a lookup on every line. */
   private readonly drops = new Map<string, LoggedDrop | null>();
   /** The LOG fast path and its memo, or false (see {@link ParseOptions.fullParse}). */
@@ -498,7 +501,7 @@ export class TraceParser {
     this.maxDiagnostics = options.maxDiagnostics ?? 1000;
     this.chainHooks = options.chainHooks;
     this.netdevPrefixes = options.netdevPrefixes ?? {};
-    const single: PrefixMap = {};
+    const single = this.mapped;
     // Keys as lines are matched, trimmed: a map copied from `--log-prefix "fw-in "` keeps its space.
     for (const [prefix, hook] of Object.entries(options.prefixMap ?? {})) {
       if (typeof hook === "string") single[prefix.trim()] = hook;
@@ -684,10 +687,10 @@ export class TraceParser {
     seq: number,
     counted: boolean,
   ): boolean {
-    const starts = joinedRecordStarts(body, envelope);
-    const bare = envelope.kind === "bare";
     /** The time stamps of the line's envelope kind: the message says when every cut was at one. */
-    const stamps = new Set(bare ? [] : starts);
+    const stamps = new Set<number>();
+    const starts = joinedRecordStarts(body, envelope, stamps);
+    const bare = envelope.kind === "bare";
     const cuts: number[] = [];
     let from = 0;
     let netfilter = 0;
@@ -1568,6 +1571,8 @@ export class TraceParser {
       // A prefix that says `iptable/...` on an IPv6 packet is ip6tables.
       ev.hook =
         result.familyHint === "ip6" && hook.startsWith("ip:") ? (`ip6${hook.slice(2)}` as HookId) : hook;
+      if (counted && (ev.in === "" || ev.out === "") && ev.hook.endsWith(":FORWARD"))
+        this.forwardWithoutDevice(ev, mine);
       // A prefix a host firewall writes only before its drop: the line says where the packet ended.
       const key = unquotedPrefix(ev.prefix.trim());
       // Only in the filter table, where the tool logs: a prefix mapped elsewhere (mangle) announces nothing.
@@ -1890,6 +1895,29 @@ export class TraceParser {
   }
 
   /** Reports `diag` for the first line under `key`, and counts the later ones in its message. */
+  /**
+   * Warns of a line the user's `--prefix-map` placed at an ip or ip6 FORWARD chain though its `IN=` or
+   * `OUT=` is empty: the kernel prints both devices of every packet it forwards (kernel 6.18, LOG in
+   * FORWARD: `IN=pwrd-r OUT=lo` for a packet routed to lo), so the entry is likely another chain's
+   * (the host's own loopback traffic: `IN= OUT=lo` in OUTPUT, `IN=lo OUT=` in INPUT). One warning a
+   * prefix, at its first line, with its count. `mine`: the prefix is one of the user's lists.
+   */
+  private forwardWithoutDevice(ev: TraceEvent, mine: boolean | 0): void {
+    const key = ev.prefix.trim();
+    const family = ev.hook.slice(0, ev.hook.indexOf(":"));
+    if (family !== "ip" && family !== "ip6") return;
+    if (!mine && !Object.hasOwn(this.mapped, key) && !Object.hasOwn(this.mapped, unquotedPrefix(key))) return;
+    const lo =
+      ev.in === "lo" || ev.out === "lo" ? ", and a packet on lo with the other empty is the host's own" : "";
+    const name = `${GROUP_MARK}the LOG prefix '${key}' is mapped to ${ev.hook} (--prefix-map), but its line has IN= or OUT= empty (IN=${ev.in ?? ""} OUT=${ev.out ?? ""}): the kernel prints both devices of every packet it forwards${lo}`;
+    this.countUnknown(`${GROUP_MARK}forward device ${key}`, name, {
+      severity: "warning",
+      message: unknownPrefixMessage(name, 1),
+      hint: FORWARD_DEVICE_HINT,
+      position: { ...ev.position },
+    });
+  }
+
   private countUnknown(key: string, name: string, diag: Diagnostic): void {
     const known = this.unknownByPrefix.get(key);
     if (known) {

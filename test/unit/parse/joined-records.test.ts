@@ -261,10 +261,15 @@ describe("trace output and other programs' lines joined on one line (a chat, a p
       "TRACE: eb:broute:BROUTING IN=veth0594f4b OUT= MAC source = 02:42:c0:a8:00:02 MAC dest = 02:42:c0:a8:00:03 proto = 0x0800 IP SRC=192.168.0.2 IP DST=192.168.0.3, IP tos=0x00, IP proto=1";
     const line = `${ebt} [UFW BLOCK] IN=eth0 OUT=`;
     const r = parseTraceText(line);
-    // Before: the ebtables line read, the text after it dropped without a word.
-    expect(r.packets).toEqual([]);
-    expect(r.diagnostics.map((d) => `${d.position.column} ${d.message}`)).toEqual([
-      `${ebt.length + 2} expected the end of the line, found '[UFW BLOCK]': the start of another log line, its newline lost`,
+    // Before: the ebtables line read, the text after it dropped without a word. A record's bracketed
+    // LOG prefix now starts a record of its own (bracketed-prefix-joined.test.ts): the ebtables line
+    // is read apart, and the record after it, cut after `OUT=`, is said at its end.
+    expect(r.packets.map((p) => p.events.map((e) => [e.hook, e.position.column]))).toEqual([
+      [["bridge:broute:BROUTING", 1]],
+    ]);
+    expect(r.diagnostics.map((d) => `${d.severity} ${d.position.column} ${d.message}`)).toEqual([
+      `warning ${ebt.length + 2} several log lines joined on one line (by a web page or a chat), read apart where each line starts (1 line)`,
+      `error ${line.length + 1} expected SRC= before the end of the line`,
     ]);
   });
 });

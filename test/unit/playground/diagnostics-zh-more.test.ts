@@ -980,6 +980,14 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     ].join("\n"),
   ],
   [
+    "addresses partly redacted before the log was shared, read as written (IPv4 and IPv6)",
+    "log",
+    [
+      logLine(FIELDS.replace("SRC=198.51.100.10", "SRC=198.51.100.x")),
+      logLine(FIELDS.replace("SRC=198.51.100.10", "SRC=xx.xx.100.10")),
+    ].join("\n"),
+  ],
+  [
     "a Proxmox VE firewall line without its last space, cut where pvefw-logger never ends one",
     "log",
     "102 4 veth102i0-OUT 03/Dec/2026:10:00:02 +0100 ACCEPT: IN=fwbr102i0 OUT=fwbr102i0 PHYSIN=veth102i0 PHYSOUT=fwln102o0 MAC=02:00:00:00:01:01:02:00:00:00:00:01:08:00 SRC=192.0.2.102 DST=203.0.113.9 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=99 DF PROTO=ICMP TYPE=8 CODE=0 ID=3",
@@ -1122,9 +1130,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     ].join(" "),
   ],
   [
-    "an ebtables line joined to a LOG line cut after OUT= (a blog's trace, then a ufw line)",
+    // A bracketed prefix ('[UFW BLOCK] IN=') now starts a record read apart (the line's ebtables packet
+    // read, the cut record said at its end): an unbracketed one is still said where it starts.
+    "an ebtables line joined to a LOG line cut after OUT= (a blog's trace, then a firewall's line)",
     "log",
-    "TRACE: eb:broute:BROUTING IN=veth0594f4b OUT= MAC source = 02:42:c0:a8:00:02 MAC dest = 02:42:c0:a8:00:03 proto = 0x0800 IP SRC=192.168.0.2 IP DST=192.168.0.3, IP tos=0x00, IP proto=1 [UFW BLOCK] IN=eth0 OUT=",
+    "TRACE: eb:broute:BROUTING IN=veth0594f4b OUT= MAC source = 02:42:c0:a8:00:02 MAC dest = 02:42:c0:a8:00:03 proto = 0x0800 IP SRC=192.168.0.2 IP DST=192.168.0.3, IP tos=0x00, IP proto=1 fw-drop IN=eth0 OUT=",
   ],
   [
     "a forum's lost spaces: MAC= glued to SRC=, and TTL= to ID= (an Ubuntu forum's PPTP post)",
@@ -1320,6 +1330,15 @@ const real: Diagnostic[] = [
     (dir) =>
       parseTraceText(readFileSync(join(ROOT, "test/fixtures/parse", dir, "input.log"), "utf8")).diagnostics,
   ),
+  // A --prefix-map entry placing the host's own loopback lines at FORWARD (kernel 6.18, LOG in OUTPUT
+  // and INPUT of a namespace, `ping 127.0.0.1`): MADE's inputs are parsed without options.
+  ...parseTraceText(
+    [
+      "[53851.705618] fw-loopback IN= OUT=lo SRC=127.0.0.1 DST=127.0.0.1 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=9047 DF PROTO=ICMP TYPE=8 CODE=0 ID=14250 SEQ=1 ",
+      "[53851.705638] fw-loopback IN=lo OUT= MAC=00:00:00:00:00:00:00:00:00:00:00:00:08:00 SRC=127.0.0.1 DST=127.0.0.1 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=9047 DF PROTO=ICMP TYPE=8 CODE=0 ID=14250 SEQ=1 ",
+    ].join("\n"),
+    { prefixMap: { "fw-loopback": "ip:filter:FORWARD" } },
+  ).diagnostics,
   // A header-less rules file read as IPv6 by its name.
   ...parseRulesetFile("*filter\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n", "rules.v6").diagnostics,
   // iptables-save then ebtables-save, each with its mistakes (a chain not declared in the bridge table).
