@@ -2045,6 +2045,12 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `${m[1]}=${m[2]} 後面應該是一個空格，卻是 '\\t'：這是寫成跳脫字元的 tab，不是核心印的空格`,
   },
   {
+    code: "log-tunnel-damaged",
+    english:
+      /^expected two IPv4 addresses joined by '->' after TUNNEL= \(192\.0\.2\.1->198\.51\.100\.7\), found '(.*)'$/s,
+    zh: (m) => `TUNNEL= 後面應該是兩個以 '->' 連接的 IPv4 位址（192.0.2.1->198.51.100.7），卻是 '${m[1]}'`,
+  },
+  {
     code: "nft-trace-family-missing",
     english:
       /^expected the table's family \(ip, ip6, inet, bridge, arp or netdev\) after 'trace id (\S+)', found '(.*)'(?: \((\d+) lines?\))?$/s,
@@ -2471,6 +2477,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "the kernel prints a 6in4 (SIT) tunnel's outer addresses so; check that the line was not cut or edited",
+    "核心就是這樣印出 6in4（SIT）通道外層的位址：請檢查這一行有沒有被截斷或編輯過",
+  ],
   [
     "an editor or a web page put other white space between the fields; replace it with a space, or copy the log from its file or with journalctl -k",
     "編輯器或網頁在欄位之間放了別種空白字元：請換成一個空格，或從日誌檔本身或用 journalctl -k 複製",

@@ -98,6 +98,7 @@ const TEXT_KEYS = [
   "SPI",
   "POINTER",
   "NH",
+  "TUNNEL",
 ];
 /** Keys with a number (decimal, or hex as `0x..`), stored by `applyNumber`. */
 const NUMERIC_KEYS = [
@@ -722,6 +723,18 @@ function readFields(
       case "MAC":
         readMac(ev, line, vs, sp);
         break;
+      case "TUNNEL": {
+        // A SIT device's outer IPv4 header: `TUNNEL=%pI4->%pI4 ` (dump_mac_header).
+        const arrow = line.indexOf("->", vs);
+        if (arrow < 0 || arrow > sp || !isIpv4Text(line, vs, arrow) || !isIpv4Text(line, arrow + 2, sp))
+          return {
+            column: vs + 1,
+            message: `expected two IPv4 addresses joined by '->' after TUNNEL= (192.0.2.1->198.51.100.7), found '${line.slice(vs, sp)}'`,
+            hint: "the kernel prints a 6in4 (SIT) tunnel's outer addresses so; check that the line was not cut or edited",
+          };
+        if (top) ev.tunnel = { src: line.slice(vs, arrow), dst: line.slice(arrow + 2, sp) };
+        break;
+      }
       case "MACSRC":
       case "MACDST":
         // Six bytes, as nf_log_arp's `%pM` and xtables-monitor's `ether_ntoa` print them: fewer is a line cut or wrapped inside.

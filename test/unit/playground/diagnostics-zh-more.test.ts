@@ -1146,6 +1146,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     ].join("\n"),
   ],
   [
+    "a SIT device's TUNNEL= that lost its '>' (pastes55 14, edited)",
+    "log",
+    "[ 1.000000] iptable/filter-INPUT: IN=sit1 OUT= MAC= TUNNEL=198.51.100.1-198.51.100.2 SRC=203.0.113.1 DST=203.0.113.2 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 ",
+  ],
+  [
     "nft trace lines without their family (an nftables commit message's example)",
     "log",
     'trace id 32 t PRE_RAW packet: iif "enp0s3" ether saddr [..]\ntrace id 32 t PRE_RAW policy accept\n',
