@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { parseLogLine } from "../../../src/core/parse/parse-log-line.ts";
 
 const STAMP = "Dec 24 09:18:25 BSWZ1S1 kernel: [ 5241.910715] [UFW BLOCK] ";
 const REST = "SRC=192.168.1.147 DST=224.0.0.251 LEN=32 TOS=0x00 PREC=0xC0  TTL=1 ID=0 DF PROTO=2 ";
@@ -110,5 +111,19 @@ describe("an empty OUT= glued to MAC= (pastes55 13, a BBCode post)", () => {
     expect(r.diagnostics).toEqual([
       `1:${(lines[0] ?? "").indexOf("OUT=") + 1} error expected a space after the empty IN=, found 'IN=OUT=': IN= names no interface and the space between it and OUT= was lost (2 lines)`,
     ]);
+  });
+});
+
+describe("the fast path and the general reader agree on a damaged name", () => {
+  it("leaves a name holding white space or a glued key to the general reader, which says it", () => {
+    const fields =
+      "MAC=52:54:00:12:34:02:52:54:00:12:34:01:08:00 SRC=198.51.100.10 DST=172.17.0.2 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=4000 DF PROTO=TCP SPT=40000 DPT=80 WINDOW=64240 RES=0x00 SYN URGP=0 ";
+    for (const names of ["IN=eth0 OUT=dockTYPE=3 ", "IN=eth0 OUT=dock\ter0 ", "IN=et\u00a0h0 OUT=docker0 "]) {
+      const line = `iptable/filter-FORWARD: ${names}${fields}`;
+      const fast = parseLogLine(line, 0);
+      // Before: the fast path read 'dockTYPE=3' and 'dock\ter0' as names, the general reader not.
+      expect(fast).toEqual(parseLogLine(line, 0, undefined, false));
+      expect(fast.kind).toBe("error");
+    }
   });
 });
