@@ -87,11 +87,12 @@ describe("an empty OUT= glued to MAC= (pastes55 13, a BBCode post)", () => {
 
   it("names the lost space at MAC=, not an interface of 25 characters", () => {
     const r = read([line]);
-    // Before: "OUT= names an interface of 25 characters, longer than Linux allows (15)".
-    expect(r.diagnostics).toEqual([
+    // Before: "OUT= names an interface of 25 characters, longer than Linux allows (15)". Errors only: how
+    // the BBCode around the line is read (a warning of joined lines, on main since h55-readers) is not this fix's.
+    expect(r.diagnostics.filter((d) => d.includes(" error "))).toEqual([
       `1:${line.indexOf("MAC=") + 1} error expected a space after the empty OUT=, found 'OUT=MAC=': OUT= names no interface and the space between it and MAC= was lost (1 line)`,
     ]);
-    expect(r.hints).toEqual([
+    expect(r.hints.filter((h) => h?.includes("empty field"))).toEqual([
       "a web page or a forum dropped the space after the empty field: put it back ('OUT= MAC=...'), or copy the log from its file or with journalctl -k",
     ]);
   });
@@ -100,7 +101,7 @@ describe("an empty OUT= glued to MAC= (pastes55 13, a BBCode post)", () => {
     const fixed = line.replace("OUT=MAC=", "OUT= MAC=");
     const r = read([fixed]);
     // The rest is the post's own damage (the BBCode tag glued to MTU=): another error, not the lost space.
-    expect(r.diagnostics).toEqual([
+    expect(r.diagnostics.filter((d) => d.includes(" error "))).toEqual([
       `1:${fixed.indexOf("MTU=") + 5} error expected a number after MTU=, found '1492[/COLOR]"'`,
     ]);
   });
