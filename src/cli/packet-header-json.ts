@@ -33,6 +33,8 @@ export type PacketHeader =
       fragmentOffset?: number;
       /** A fragment other than the last. */
       moreFragments?: boolean;
+      /** The outer IPv4 addresses of the 6in4 (SIT) tunnel it came in through (LOG's `TUNNEL=`). */
+      tunnel?: { src: string; dst: string };
     }
   | { proto: "arp"; opcode: number; src?: string; dst?: string; macSrc?: string; macDst?: string }
   | { proto: "ether"; macSrc?: string; macDst?: string; ethType?: string };
@@ -74,7 +76,12 @@ export function ipHeader(ip: NonNullable<TraceEvent["ip"]>, l4: TraceEvent["l4"]
 export function packetHeader(events: readonly TraceEvent[]): PacketHeader | undefined {
   const ev = bestEvent(events);
   if (!ev) return undefined;
-  if (ev.ip) return ipHeader(ev.ip, ev.l4);
+  if (ev.ip) {
+    const h = ipHeader(ev.ip, ev.l4);
+    // The tunnel is the packet's own outer header, not its quote's: only here, not in `ipHeader`.
+    if (ev.tunnel) (h as { tunnel?: unknown }).tunnel = ev.tunnel;
+    return h;
+  }
   if (ev.arp) {
     const a = ev.arp;
     const h: Record<string, unknown> = { proto: "arp", opcode: a.opcode };

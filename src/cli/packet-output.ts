@@ -28,6 +28,8 @@ function ifaces(e: TraceEvent): string {
   const parts = [`IN=${e.in ?? ""}`, `OUT=${e.out ?? ""}`];
   if (e.physIn) parts.push(`PHYSIN=${e.physIn}`);
   if (e.physOut) parts.push(`PHYSOUT=${e.physOut}`);
+  // As LOG prints it after the devices: the 6in4 tunnel's outer addresses.
+  if (e.tunnel) parts.push(`TUNNEL=${e.tunnel.src}->${e.tunnel.dst}`);
   return parts.join(" ");
 }
 

@@ -2040,6 +2040,32 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[1]}= 前面應該有一個空格，卻是 '${m[2]}'：${m[3]}= 和 ${m[1]}= 之間的空格不見了${lines(m[4])}`,
   },
   {
+    code: "log-field-empty-glued",
+    english:
+      /^expected a space after the empty ([A-Z]+)=, found '\1=([A-Z]+)=': \1= names no interface and the space between it and \2= was lost(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `空的 ${m[1]}= 後面應該有一個空格，卻是 '${m[1]}=${m[2]}='：${m[1]}= 沒有介面名稱，它和 ${m[2]}= 之間的空格不見了${lines(m[3])}`,
+  },
+  {
+    code: "log-field-other-space",
+    english:
+      /^expected (a space after ([A-Z]+)=(.*)|a field after the space), found (a tab|white space U\+([0-9A-F]{4})): the kernel separates its fields with one space$/s,
+    zh: (m) =>
+      `${m[1] === "a field after the space" ? "空格後面應該是下一個欄位" : `${m[2]}=${m[3]} 後面應該是一個空格`}，卻是${m[5] ? `空白字元 U+${m[5]}` : "一個 tab"}：核心用一個空格分隔各欄位`,
+  },
+  {
+    code: "log-field-escaped-tab",
+    english:
+      /^expected a space after ([A-Z]+)=(.*), found '\\t': a tab written as an escape, not the kernel's space$/s,
+    zh: (m) => `${m[1]}=${m[2]} 後面應該是一個空格，卻是 '\\t'：這是寫成跳脫字元的 tab，不是核心印的空格`,
+  },
+  {
+    code: "log-tunnel-damaged",
+    english:
+      /^expected two IPv4 addresses joined by '->' after TUNNEL= \(192\.0\.2\.1->198\.51\.100\.7\), found '(.*)'$/s,
+    zh: (m) => `TUNNEL= 後面應該是兩個以 '->' 連接的 IPv4 位址（192.0.2.1->198.51.100.7），卻是 '${m[1]}'`,
+  },
+  {
     code: "nft-trace-family-missing",
     english:
       /^expected the table's family \(ip, ip6, inet, bridge, arp or netdev\) after 'trace id (\S+)', found '(.*)'(?: \((\d+) lines?\))?$/s,
@@ -2466,6 +2492,18 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "the kernel prints a 6in4 (SIT) tunnel's outer addresses so; check that the line was not cut or edited",
+    "核心就是這樣印出 6in4（SIT）通道外層的位址：請檢查這一行有沒有被截斷或編輯過",
+  ],
+  [
+    "an editor or a web page put other white space between the fields; replace it with a space, or copy the log from its file or with journalctl -k",
+    "編輯器或網頁在欄位之間放了別種空白字元：請換成一個空格，或從日誌檔本身或用 journalctl -k 複製",
+  ],
+  [
+    "the log went through a tool that wrote its tabs as '\\t'; replace it with a space, or copy the log from its file or with journalctl -k",
+    "日誌經過某個工具，把 tab 寫成了 '\\t'：請換成一個空格，或從日誌檔本身或用 journalctl -k 複製",
+  ],
   [
     "nft monitor trace prints a packet as statements '<header> <field> <value>' ('ip saddr 198.51.100.1 ip daddr 203.0.113.5 tcp dport 22'); the line looks cut, wrapped or edited",
     "nft monitor trace 把封包印成 '<header> <field> <value>' 這樣的敘述（'ip saddr 198.51.100.1 ip daddr 203.0.113.5 tcp dport 22'）：這一行看起來被截斷、折行或編輯過",
@@ -3102,6 +3140,12 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
       /^a web page or a forum dropped the space where it wrapped the line: put it back \('([A-Z]+)=\.\.\. ([A-Z]+)=\.\.\.'\), or copy the log from its file or with journalctl -k$/,
     zh: (m) =>
       `網頁或論壇在折行的地方吃掉了空格：請把它補回來（'${m[1]}=... ${m[2]}=...'），或從日誌檔本身或用 journalctl -k 複製`,
+  },
+  {
+    english:
+      /^a web page or a forum dropped the space after the empty field: put it back \('([A-Z]+)= ([A-Z]+)=\.\.\.'\), or copy the log from its file or with journalctl -k$/,
+    zh: (m) =>
+      `網頁或論壇吃掉了空欄位後面的空格：請把它補回來（'${m[1]}= ${m[2]}=...'），或從日誌檔本身或用 journalctl -k 複製`,
   },
   {
     english: /^to negate the test put '!' before the option: (! .+)$/s,

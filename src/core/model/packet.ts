@@ -243,6 +243,11 @@ export interface TraceEvent {
   /** True when the line used `MACSRC= MACDST= MACPROTO=` (`--log-macdecode`) instead of `MAC=`. */
   macDecoded?: boolean;
   /**
+   * The outer IPv4 addresses of the packet's 6in4 (SIT) tunnel, as LOG prints them after `MAC=` for a
+   * packet in on a SIT device (`TUNNEL=192.0.2.1->198.51.100.7`, nf_log_syslog's dump_mac_header).
+   */
+  tunnel?: { src: string; dst: string };
+  /**
    * The frame's VLAN tag (`VPROTO=8100 VID=10`, nft trace's `vlan pcp 0 vlan dei 0 vlan id 10`).
    * LOG's `VID=` is the whole tag control field; it is split here as nft trace prints it.
    */

@@ -103,6 +103,7 @@ const TEXT_KEYS = [
   "SPI",
   "POINTER",
   "NH",
+  "TUNNEL",
 ];
 /** Keys with a number (decimal, or hex as `0x..`), stored by `applyNumber`. */
 const NUMERIC_KEYS = [
@@ -294,6 +295,71 @@ function gluedField(line: string, key: string, from: number, to: number): FieldE
     hint: `a web page or a forum dropped the space where it wrapped the line: put it back ('${key}=... ${name}=...'), or copy the log from its file or with journalctl -k`,
     group: `glued ${key} ${name}`,
   };
+}
+
+/**
+ * The error for an interface name in [from, to) of `key` that holds white space or the next field:
+ * Linux names hold neither (dev_valid_name refuses white space), so a tab or another space put
+ * between the fields (`IN=\tOUT=`), or a lost space (`OUT=MAC=...`, `IN=eth0OUT=`), is said where
+ * it is; else undefined.
+ */
+function damagedName(line: string, key: string, from: number, to: number): FieldError | undefined {
+  // A name is short: only its first characters are looked at (a glued key's `=` is among them).
+  const end = Math.min(to, from + MAX_IFNAME + 9);
+  for (let k = from; k < end; k++) {
+    const c = line.charCodeAt(k);
+    // Printable ASCII other than `=`: the usual name, checked with two comparisons.
+    if (c > 32 && c < 127 && c !== 61) continue;
+    if (c === 61 || /\s/.test(line[k] as string)) return nameDamage(line, key, from, to, k);
+  }
+  return undefined;
+}
+
+/** The error for white space other than a space (a tab) at `k`, before a field. */
+function otherSpace(line: string, k: number): FieldError {
+  return {
+    column: k + 1,
+    message: `expected a field after the space, found ${spaceName(line, k)}: the kernel separates its fields with one space`,
+    hint: OTHER_SPACE_HINT,
+  };
+}
+
+const OTHER_SPACE_HINT =
+  "an editor or a web page put other white space between the fields; replace it with a space, or copy the log from its file or with journalctl -k";
+
+/** The white space at `k` in words: `a tab`, or its code point. */
+function spaceName(line: string, k: number): string {
+  const c = line.charCodeAt(k);
+  return c === 9 ? "a tab" : `white space U+${c.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** The error {@link damagedName} gives for the `=` or white space at `k`. */
+function nameDamage(line: string, key: string, from: number, to: number, k: number): FieldError | undefined {
+  if (line.charCodeAt(k) !== 61) {
+    return {
+      column: k + 1,
+      message: `expected a space after ${key}=${line.slice(from, k)}, found ${spaceName(line, k)}: the kernel separates its fields with one space`,
+      hint: OTHER_SPACE_HINT,
+    };
+  }
+  // `OUT=MAC=...`: the field is empty, and the space after it was lost (a forum's editor).
+  const next = line.slice(from, k);
+  if (k > from && isLogKey(next))
+    return {
+      column: from + 1,
+      message: `expected a space after the empty ${key}=, found '${key}=${next}=': ${key}= names no interface and the space between it and ${next}= was lost`,
+      hint: `a web page or a forum dropped the space after the empty field: put it back ('${key}= ${next}=...'), or copy the log from its file or with journalctl -k`,
+      group: `glued ${key} ${next}`,
+    };
+  // `IN=\tOUT=`: a tab escaped as text (a JSON or a shell quote shown as is), where the space was.
+  const esc = line.indexOf("\\t", from);
+  if (esc >= 0 && esc < k && isLogKey(line.slice(esc + 2, k)))
+    return {
+      column: esc + 1,
+      message: `expected a space after ${key}=${line.slice(from, esc)}, found '\\t': a tab written as an escape, not the kernel's space`,
+      hint: "the log went through a tool that wrote its tabs as '\\t'; replace it with a space, or copy the log from its file or with journalctl -k",
+    };
+  return gluedField(line, key, from, to);
 }
 
 /**
@@ -600,7 +666,8 @@ function readFields(
           // A trace tool's line after this one's fields (a chat joined them): not read into this one.
           const { column, message, hint } = joinedRecordError(line, i);
           return { column, message, hint };
-        } else if (stray < 0) {
+        } else if (line.charCodeAt(i) < 33) return otherSpace(line, i);
+        else if (stray < 0) {
           stray = i;
           strayEnd = sp;
         }
@@ -657,6 +724,8 @@ function readFields(
     const key = code < 0 ? undefined : KEY_CODES.get(code);
     // Unknown keys are skipped (newer kernels may add some), remembered as damage if a field is missing.
     if (key === undefined) {
+      // `IN= \tOUT=`: white space other than a space before a field hides its key.
+      if (code < 0 && line.charCodeAt(i) < 33) return otherSpace(line, i);
       if (stray < 0) {
         stray = i;
         strayEnd = sp;
@@ -669,6 +738,8 @@ function readFields(
       case "OUT":
       case "PHYSIN":
       case "PHYSOUT": {
+        const damaged = damagedName(line, key, vs, sp);
+        if (damaged) return damaged;
         if (sp - vs > MAX_IFNAME) return interfaceNameError(line, key, vs, sp);
         const name = line.slice(vs, sp);
         if (key === "IN") {
@@ -682,6 +753,18 @@ function readFields(
       case "MAC":
         readMac(ev, line, vs, sp);
         break;
+      case "TUNNEL": {
+        // A SIT device's outer IPv4 header: `TUNNEL=%pI4->%pI4 ` (dump_mac_header).
+        const arrow = line.indexOf("->", vs);
+        if (arrow < 0 || arrow > sp || !isIpv4Text(line, vs, arrow) || !isIpv4Text(line, arrow + 2, sp))
+          return {
+            column: vs + 1,
+            message: `expected two IPv4 addresses joined by '->' after TUNNEL= (192.0.2.1->198.51.100.7), found '${line.slice(vs, sp)}'`,
+            hint: "the kernel prints a 6in4 (SIT) tunnel's outer addresses so; check that the line was not cut or edited",
+          };
+        if (top) ev.tunnel = { src: line.slice(vs, arrow), dst: line.slice(arrow + 2, sp) };
+        break;
+      }
       case "MACSRC":
       case "MACDST":
         // Six bytes, as nf_log_arp's `%pM` and xtables-monitor's `ether_ntoa` print them: fewer is a line cut or wrapped inside.
@@ -1350,7 +1433,14 @@ export function findFieldsStart(line: string, from: number): number {
     const sp = line.indexOf(" ", at + 3);
     // Any length: a name longer than Linux allows is reported by `readLogFields`, not skipped.
     if (sp > 0 && line.startsWith("OUT=", sp + 1)) return at;
+    // Other white space, or none, before OUT= (a forum's doubled space, a tab): `readLogFields` reads or reports it.
+    DAMAGED_OUT.lastIndex = at + 3;
+    const m = DAMAGED_OUT.exec(line);
+    if (m && !(m[2] === "" && m[1]?.endsWith("PHYS"))) return at;
     at = line.indexOf("IN=", at + 1);
   }
   return -1;
 }
+
+/** After `IN=`: a name, then white space other than one space, or none, then `OUT=` (not `PHYSOUT=`). */
+const DAMAGED_OUT = /(\S*?)(\s*)OUT=/y;

@@ -89,6 +89,20 @@ function textEnd(line: string, from: number): number {
   return line.indexOf(" ", from);
 }
 
+/**
+ * The end (a space) of an interface name at `from`: at most {@link MAX_IFNAME} printable ASCII
+ * characters other than `=`, or -1. White space, a glued key (`OUT=MAC=`) and other bytes are
+ * the general reader's to report; one pass, no search to the space first.
+ */
+function nameEnd(line: string, from: number): number {
+  const last = from + MAX_IFNAME;
+  for (let k = from; ; k++) {
+    const c = line.charCodeAt(k);
+    if (c === 32) return k;
+    if (k === last || c < 33 || c > 126 || c === 61) return -1;
+  }
+}
+
 /** TCP flag words the kernel prints, by first letter (A is ACK or AE, told apart by the second). */
 const TCP_FLAG_BY_LETTER: Record<number, string> = {
   65: "ACK",
@@ -123,23 +137,23 @@ export function scanLogFields(line: string, at: number, ev: TraceEvent): boolean
   // Every field ends with a space: a line that does not may be cut (the general reader warns).
   if (line.charCodeAt(end - 1) !== 32) return false;
   let i = at + 3;
-  let sp = textEnd(line, i);
-  if (sp < 0 || sp - i > MAX_IFNAME || !line.startsWith(" OUT=", sp)) return false;
+  let sp = nameEnd(line, i);
+  if (sp < 0 || !line.startsWith(" OUT=", sp)) return false;
   ev.in = line.slice(i, sp);
   i = sp + 5;
-  sp = textEnd(line, i);
-  if (sp < 0 || sp - i > MAX_IFNAME) return false;
+  sp = nameEnd(line, i);
+  if (sp < 0) return false;
   ev.out = line.slice(i, sp);
   i = sp + 1;
   if (line.startsWith("PHYSIN=", i)) {
-    sp = textEnd(line, i + 7);
-    if (sp < 0 || sp - i - 7 > MAX_IFNAME) return false;
+    sp = nameEnd(line, i + 7);
+    if (sp < 0) return false;
     ev.physIn = line.slice(i + 7, sp);
     i = sp + 1;
   }
   if (line.startsWith("PHYSOUT=", i)) {
-    sp = textEnd(line, i + 8);
-    if (sp < 0 || sp - i - 8 > MAX_IFNAME) return false;
+    sp = nameEnd(line, i + 8);
+    if (sp < 0) return false;
     ev.physOut = line.slice(i + 8, sp);
     i = sp + 1;
   }

@@ -1145,6 +1145,22 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     ].join("\n"),
   ],
   [
+    "white space other than a space around IN= and OUT=, and an empty OUT= glued to MAC= (pastes55 23, 13)",
+    "log",
+    [
+      "[ 1.000000] [UFW BLOCK] IN=eth0\u3000OUT= SRC=192.168.1.147 DST=224.0.0.251 LEN=32 TOS=0x00 PREC=0xC0 TTL=1 ID=0 DF PROTO=2 ",
+      "[ 1.000000] [UFW BLOCK] IN=eth0 OUT= \u000bSRC=192.168.1.147 DST=224.0.0.251 LEN=32 TOS=0x00 PREC=0xC0 TTL=1 ID=0 DF PROTO=2 ",
+      "[ 1.000000] [UFW BLOCK] IN=eth0 \tOUT= \u000bSRC=192.168.1.147 DST=224.0.0.251 LEN=32 TOS=0x00 PREC=0xC0 TTL=1 ID=0 DF PROTO=2 ",
+      "[ 1.000000] [UFW BLOCK] IN=\\tOUT=wlan0 SRC=192.168.1.147 DST=224.0.0.251 LEN=32 TOS=0x00 PREC=0xC0 TTL=1 ID=0 DF PROTO=2 ",
+      "[ 1.000000] Inbound IN=wlan0 OUT=MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00 SRC=81.230.168.75 DST=192.168.0.50 LEN=576 TOS=0x00 PREC=0xC0 TTL=64 ID=19214 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 ",
+    ].join("\n"),
+  ],
+  [
+    "a SIT device's TUNNEL= that lost its '>' (pastes55 14, edited)",
+    "log",
+    "[ 1.000000] iptable/filter-INPUT: IN=sit1 OUT= MAC= TUNNEL=198.51.100.1-198.51.100.2 SRC=203.0.113.1 DST=203.0.113.2 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 ",
+  ],
+  [
     "nft trace lines without their family (an nftables commit message's example)",
     "log",
     'trace id 32 t PRE_RAW packet: iif "enp0s3" ether saddr [..]\ntrace id 32 t PRE_RAW policy accept\n',
