@@ -19,6 +19,9 @@ function sameKind(kind: string, first: string): boolean {
   return kind === first || (SYSLOG_KINDS.has(kind) && SYSLOG_KINDS.has(first));
 }
 
+/** The end of a kernel line's envelope: `kernel:`, and its uptime stamp if it has one. */
+const OWN_ENVELOPE_END = /kernel:(?: +\[ *\d+\.\d+\])?$/;
+
 /**
  * The indexes after `from` in `line` where a LOG line with a bracketed prefix starts (`[UFW BLOCK] IN=`,
  * `[FW] DROP IN=`): after a space, a `[` whose text holds no `=` (an ICMP error's quoted packet,
@@ -36,6 +39,9 @@ export function prefixRecordStarts(line: string, from: number): number[] {
     const close = line.indexOf("]", open);
     // A LOG prefix is at most 29 characters (iptables), an nft one 127.
     if (close < 0 || close - open > 128 || line.lastIndexOf("=", close) > open) continue;
+    // `kernel: [  344.47] Inbound IN=`, `kernel: [344.47] [UFW BLOCK] IN=`: the record's own stamp or prefix
+    // after its envelope (a page's markup before the line), no record joined there.
+    if (OWN_ENVELOPE_END.test(line.slice(Math.max(0, sp - 48), sp))) continue;
     const fields = findFieldsStart(line, close);
     if (fields >= 0 && fields - open <= 128 && line.lastIndexOf("=", fields - 1) < close) starts.push(open);
   }

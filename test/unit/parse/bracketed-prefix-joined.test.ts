@@ -52,4 +52,16 @@ describe("a record joined after another, starting with its bracketed LOG prefix"
     expect(r.diagnostics).toEqual([]);
     expect(r.packets.flatMap((p) => p.events.map((e) => e.position.line))).toEqual([1, 2]);
   });
+
+  it("does not split at a record's own stamp after its envelope, with a page's markup before the line", () => {
+    // A forum's BBCode before a syslog line (tester55 paste 13): `kernel: [  344.47] ` is one record's
+    // envelope, not a record joined after markup. Its fields lost a space (`OUT=MAC=`), as that paste's
+    // did: the error says so, and no warning of joined lines is added.
+    const broken = BLOCK.replace("OUT= MAC=", "OUT=MAC=");
+    const line = `"[COLOR=Blue]Jan 12 10:00:01 host kernel: [44250.055350] ${broken}[/COLOR]"`;
+    const r = parseTraceText(`${line}\n`);
+    expect(r.diagnostics.map((d) => [d.severity, d.message.split(":")[0]])).toEqual([
+      ["error", "expected a space after the empty OUT=, found 'OUT=MAC='"],
+    ]);
+  });
 });
