@@ -51,6 +51,11 @@ const TABLE_CHAINS = new Map<string, string[]>([
   ["broute", ["BROUTING"]],
 ]);
 
+/** The base chains iptables' table `table` has (`nat`: PREROUTING, INPUT, OUTPUT, POSTROUTING), or undefined. */
+export function baseChainsOf(table: string): readonly string[] | undefined {
+  return TABLE_CHAINS.get(table);
+}
+
 /** Short forms people write for chains (the kernel truncates prefixes to 29 characters). */
 const CHAIN_ABBREVIATIONS: Record<string, Chain> = {
   PREROUTE: "PREROUTING",
