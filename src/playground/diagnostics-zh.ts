@@ -15,6 +15,7 @@ import {
   LOST_HINT,
   NETDEV_HINT,
   PREFIX_HINT,
+  TRACE_USER_CHAIN_HINT,
   TRAILING_SPACE_HINT,
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
@@ -1115,6 +1116,18 @@ function placeZh(place: string): string {
  * to draw it (test/unit/playground/diagnostics-zh-more.test.ts).
  */
 export const MORE_MESSAGES: readonly Known[] = [
+  {
+    code: "trace-user-chain-start",
+    english:
+      /^packets whose first TRACE line is at (\S+) chain '(.*)', a user chain: iptables' TRACE prints the base chain that jumps to it first \((\S+)\), so the lines before are missing from the paste; (?:with IN= (set|empty), OUT= (set|empty), most likely (\S+) (\S+) jumped to it(?: \((.+) also sees such packets\))?|its IN= (set|empty), OUT= (set|empty) fit no base chain of (\S+))(?: \((\d+) lines?\))?$/s,
+    zh: (m) => {
+      const said = (v: string | undefined) => (v === "set" ? "有值" : "空白");
+      const which = m[6]
+        ? `IN= ${said(m[4])}、OUT= ${said(m[5])}，最可能是 ${m[6]} ${m[7]} 跳到它${m[8] ? `（${m[8]} 也會看到這樣的封包）` : ""}`
+        : `它的 IN= ${said(m[9])}、OUT= ${said(m[10])} 不符合 ${m[11]} 的任何 base chain`;
+      return `第一行 TRACE 在 ${m[1]} 的 user chain '${m[2]}' 的封包：iptables 的 TRACE 會先印出跳到它的 base chain（${m[3]}），所以貼上的內容少了前面的行；${which}${lines(m[12])}`;
+    },
+  },
   {
     code: "log-tail-first-line",
     english:
@@ -2492,6 +2505,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    TRACE_USER_CHAIN_HINT,
+    "請從封包的第一行開始貼上 trace（TRACE 從 raw PREROUTING 或 raw OUTPUT 開始）：在那之前，這條 chain 以自己的名字顯示，不放在任何 hook 上",
+  ],
   [
     "the kernel prints a 6in4 (SIT) tunnel's outer addresses so; check that the line was not cut or edited",
     "核心就是這樣印出 6in4（SIT）通道外層的位址：請檢查這一行有沒有被截斷或編輯過",

@@ -36,6 +36,12 @@ export interface GroupOptions {
    */
   onDiagnostic?: (diagnostic: Diagnostic) => void;
   /**
+   * Receives a legacy TRACE line that starts a packet in a user chain (`nat:KUBE-SERVICES:rule:21`):
+   * xt_TRACE prints the base chain that jumps there first, so the lines before it are missing.
+   * Default: none.
+   */
+  onTraceUserChainStart?: (ev: TraceEvent) => void;
+  /**
    * The hook of each nftables base chain by hook id, read from the ruleset the trace ran with: a
    * chain named `pw_pre` says nothing of its hook, and the grouping's order rules need it. A chain
    * left out is known by its name's conventions (see {@link baseChainHook}). Default: none.
@@ -340,6 +346,7 @@ export class PacketGrouper {
   private readonly maxOpen: number;
   private readonly emit: (packet: Packet, firstSeq: number) => void;
   private readonly onDiagnostic: ((diagnostic: Diagnostic) => void) | undefined;
+  private readonly onTraceUserChainStart: ((ev: TraceEvent) => void) | undefined;
   private readonly chainHooks: ChainHooks | undefined;
   /** {@link hookInfo} of the ids {@link chainHooks} names (bounded by that map). */
   private readonly ownInfo = new Map<string, HookInfo>();
@@ -384,6 +391,7 @@ export class PacketGrouper {
     this.windowSeconds = options.windowSeconds ?? 5;
     this.maxOpen = options.maxOpen ?? 256;
     this.onDiagnostic = options.onDiagnostic;
+    this.onTraceUserChainStart = options.onTraceUserChainStart;
     this.chainHooks = options.chainHooks;
   }
 
@@ -949,6 +957,8 @@ export class PacketGrouper {
   }
 
   private create(ev: TraceEvent, info: HookInfo, key?: KeyList<OpenPacket>): OpenPacket {
+    // A legacy TRACE packet never starts in a user chain: its base chain's line was lost.
+    if (ev.source === "trace" && !info.builtin) this.onTraceUserChainStart?.(ev);
     const p: OpenPacket = {
       firstSeq: this.seq,
       events: [],

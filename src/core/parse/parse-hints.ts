@@ -58,3 +58,34 @@ export function unplacedChainMessage(chain: string): string {
  */
 export const FORWARD_DEVICE_HINT =
   "map the prefix to the chain whose rule logs it (iptables -S | grep -- --log-prefix): a line with IN= empty was logged in OUTPUT or POSTROUTING, one with OUT= empty in PREROUTING or INPUT";
+
+/** A legacy TRACE packet whose first line is in a user chain: how to get the lines before it. */
+export const TRACE_USER_CHAIN_HINT =
+  "paste the trace from the packet's first line on (TRACE starts at raw PREROUTING or raw OUTPUT): until then the chain is drawn under its own name, at no hook";
+
+/** The base chains that see a packet with IN= set or not and OUT= set or not (in hook order). */
+function chainsByDevices(inSet: boolean, outSet: boolean): string[] {
+  if (inSet) return outSet ? ["FORWARD"] : ["PREROUTING", "INPUT"];
+  return outSet ? ["OUTPUT", "POSTROUTING"] : [];
+}
+
+/**
+ * The warning for packets whose first legacy TRACE line is at user chain `chain` of `table`: xt_TRACE
+ * prints the base chain's line (`nat:PREROUTING:rule:1`) before any chain it jumps to, so the paste
+ * lost the lines before. `baseChains`: the base chains `table` has; the line's IN= and OUT= (set or
+ * empty) name those that see such a packet, the earliest first: said as the likely one, not taken.
+ */
+export function traceUserChainMessage(
+  table: string,
+  chain: string,
+  baseChains: readonly string[],
+  inSet: boolean,
+  outSet: boolean,
+): string {
+  const fits = chainsByDevices(inSet, outSet).filter((c) => baseChains.includes(c));
+  const head = `packets whose first TRACE line is at ${table} chain '${chain}', a user chain: iptables' TRACE prints the base chain that jumps to it first (${table}:${fits[0] ?? "<CHAIN>"}:rule:N), so the lines before are missing from the paste`;
+  const devices = `IN= ${inSet ? "set" : "empty"}, OUT= ${outSet ? "set" : "empty"}`;
+  if (fits.length === 0) return `${head}; its ${devices} fit no base chain of ${table}`;
+  const more = fits.length > 1 ? ` (${fits.slice(1).join(", ")} also sees such packets)` : "";
+  return `${head}; with ${devices}, most likely ${table} ${fits[0]} jumped to it${more}`;
+}

@@ -51,6 +51,11 @@ const TABLE_CHAINS = new Map<string, string[]>([
   ["broute", ["BROUTING"]],
 ]);
 
+/** The base chains iptables' table `table` has (`nat`: PREROUTING, INPUT, OUTPUT, POSTROUTING), or undefined. */
+export function baseChainsOf(table: string): readonly string[] | undefined {
+  return TABLE_CHAINS.get(table);
+}
+
 /** Short forms people write for chains (the kernel truncates prefixes to 29 characters). */
 const CHAIN_ABBREVIATIONS: Record<string, Chain> = {
   PREROUTE: "PREROUTING",
@@ -181,7 +186,9 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
       family = tc.table === "broute" || tc.chain === "BROUTING" ? "bridge" : (options.defaultFamily ?? "ip");
     return hookId(family, tc.table, tc.chain);
   }
-  return apartHook(trimmed, options.defaultFamily ?? "ip");
+  return (
+    apartHook(trimmed, options.defaultFamily ?? "ip") ?? wordsHook(trimmed, options.defaultFamily ?? "ip")
+  );
 }
 
 /**
@@ -219,6 +226,14 @@ function bareWord(w: string): string {
   return start === 0 && end === w.length ? w : w.slice(start, end);
 }
 
+/** The words of a hand-written prefix: split at spaces, `/` and `:`, each without its brackets and punctuation. */
+function handWords(trimmed: string): string[] {
+  return trimmed
+    .split(/[\s/:]+/)
+    .map(bareWord)
+    .filter((w) => w.length > 0);
+}
+
 /**
  * Table and chain written by hand as the last two words or `/`- or `:`-separated parts, either
  * order, brackets and trailing punctuation ignored (`filter/FORWARD: `, `[filter:FORWARD] `,
@@ -227,10 +242,7 @@ function bareWord(w: string): string {
  * names (or PREROUTE, POSTROUTE, FWD), and a chain that table has.
  */
 function apartHook(trimmed: string, defaultFamily: Family): HookId | undefined {
-  const words = trimmed
-    .split(/[\s/:]+/)
-    .map(bareWord)
-    .filter((w) => w.length > 0);
+  const words = handWords(trimmed);
   const n = words.length;
   if (n < 2) return undefined;
   const [a, b] = [words[n - 2] as string, words[n - 1] as string];
@@ -242,6 +254,44 @@ function apartHook(trimmed: string, defaultFamily: Family): HookId | undefined {
   }
   if (!chain || !TABLE_CHAINS.get(table)?.includes(chain)) return undefined;
   return hookId(familyTag(words[n - 3]) ?? (table === "broute" ? "bridge" : defaultFamily), table, chain);
+}
+
+/** A table word, bare or with a suffix people add to say "table" (`nat_t`, `filter-tbl`, `mangle_table`). */
+const TABLE_WORD = /^(raw|mangle|nat|filter)(?:[-_](t|tbl|table))?$/;
+
+/**
+ * Table and chain as two words anywhere in the prefix, free text around them (`nat_t PREROUTING negatlov`,
+ * a libvirt host's name glued to `IN=`): read only when the table word carries a suffix that says
+ * "table" (`nat_t`: no English word, unlike a bare `filter`, which {@link apartHook} reads only last),
+ * no other word names a table (bare or not) nor a chain (in full), and that table has that chain. Only
+ * raw, mangle, nat and filter: `security` is an English word too. A family tag right before the table
+ * word is read.
+ */
+function wordsHook(trimmed: string, defaultFamily: Family): HookId | undefined {
+  const words = handWords(trimmed);
+  let table: string | undefined;
+  let suffixed = false;
+  let tableAt = -1;
+  let chain: Chain | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const t = TABLE_WORD.exec(w.toLowerCase());
+    if (t) {
+      if (table !== undefined) return undefined;
+      table = t[1] as string;
+      suffixed = t[2] !== undefined;
+      tableAt = i;
+      continue;
+    }
+    const c = apartChain(w);
+    if (c !== undefined) {
+      if (chain !== undefined) return undefined;
+      chain = c;
+    }
+  }
+  if (!suffixed || table === undefined || chain === undefined || !TABLE_CHAINS.get(table)?.includes(chain))
+    return undefined;
+  return hookId(familyTag(words[tableAt - 1]) ?? defaultFamily, table, chain);
 }
 
 /**

@@ -39,13 +39,15 @@ import {
   NETDEV_HINT,
   netdevSkipped,
   PREFIX_HINT,
+  TRACE_USER_CHAIN_HINT,
+  traceUserChainMessage,
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
   unplacedChainMessage,
 } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
 import { type ParsedLine, SKIP } from "./parsed-line.ts";
-import { createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
+import { baseChainsOf, createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
 import { parsePveBody } from "./pve-firewall.ts";
 import { findFieldsStart, isLogKey, isLogWord } from "./read-log-fields.ts";
 import { JOINED_HINT, recordStartIn } from "./record-start.ts";
@@ -537,6 +539,9 @@ export class TraceParser {
         // Raised while the line it is about is read: kept when that line is in range, like line problems.
         onDiagnostic: (d) => {
           if (this.seq >= this.from && this.seq < this.to) this.diag(d);
+        },
+        onTraceUserChainStart: (ev) => {
+          if (this.seq >= this.from && this.seq < this.to) this.traceUserChainStart(ev);
         },
       },
     );
@@ -1739,6 +1744,23 @@ export class TraceParser {
       });
     }
     this.grouper.push(ev, seq, opensChain);
+  }
+
+  /**
+   * A legacy TRACE packet whose first line is at a user chain: one warning per chain and devices (set or
+   * empty), at its first such line, counting them; the hook stays the chain's name, the likely base chain
+   * is only said.
+   */
+  private traceUserChainStart(ev: TraceEvent): void {
+    const table = ev.hook.slice(ev.hook.indexOf(":") + 1, ev.hook.lastIndexOf(":"));
+    const chain = ev.hook.slice(ev.hook.lastIndexOf(":") + 1);
+    const name = `${GROUP_MARK}${traceUserChainMessage(table, chain, baseChainsOf(table) ?? [], !!ev.in, !!ev.out)}`;
+    this.countUnknown(name, name, {
+      severity: "warning",
+      message: unknownPrefixMessage(name, 1),
+      hint: TRACE_USER_CHAIN_HINT,
+      position: { ...ev.position },
+    });
   }
 
   /**

@@ -37,6 +37,11 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "legacy TRACE packets pasted from inside their trace: first at a user chain, inbound, outbound, and forwarded through nat",
+    "log",
+    "TRACE: nat:KUBE-SVC3:rule:3 IN=eth3 OUT= SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=3 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: filter:FW-IN3:rule:3 IN=eth3 OUT= SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=4 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: nat:OUT3:rule:3 IN= OUT=eth3 SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=5 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: nat:FWD3:rule:3 IN=eth3 OUT=eth4 SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=6 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \n",
+  ],
+  [
     "bridge chains at br_netfilter's priority, at forward and at prerouting",
     "rules",
     'table bridge pwbr3 {\n\tchain brfwd3 {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tlog prefix "br-fwd3 "\n\t}\n\tchain brpre3 {\n\t\ttype filter hook prerouting priority 0; policy drop;\n\t}\n}\ntable ip ip3 {\n\tchain pre3 {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t}\n\tchain fwd3 {\n\t\ttype filter hook forward priority 0; policy accept;\n\t}\n}\n',
