@@ -169,6 +169,8 @@ const WRAPPED_FIELDS =
 const EBT_REST = /^(?:[ \t>]|\|(?=[ \t]))*(?=source = )/;
 /** The rest of an ebtables line cut right after its `OUT=<if>` (read as a LOG line cut short): `MAC source = ...`. */
 const EBT_MARK_REST = /^(?:[ \t>]|\|(?=[ \t]))*(?=MAC source = )/;
+/** The group of a LOG line's error for a redacted address (`redacted SRC=`; see `redactedAddressError`). */
+const REDACTED_LOG_GROUP = /^redacted [A-Z]+=$/;
 /** At most this many lines are joined into one, and at most this many characters. */
 const MAX_WRAPPED_PARTS = 16;
 const MAX_WRAPPED_LENGTH = 16_384;
@@ -459,6 +461,8 @@ export class TraceParser {
         width?: number;
         /** Its error is inside its last word, not at its end: only a fold at a fixed width may go on with it. */
         midToken?: boolean;
+        /** Its error is one said once for the log with its count (a redacted address): its key and name. */
+        grouped?: { key: string; name: string };
       }
     | undefined;
   /**
@@ -849,7 +853,7 @@ export class TraceParser {
     const width = limited ? 0 : this.foldedAt(cut, text, spaced);
     const more = width > 0 ? undefined : spaced;
     if (limited || (!more && width === 0)) {
-      if (cut.counted) this.diag(cut.diag);
+      if (cut.counted) this.reportCut(cut);
       return false;
     }
     const counted = cut.counted;
@@ -1467,7 +1471,18 @@ export class TraceParser {
           !result.severity &&
           plain &&
           (atEnd || (body.charCodeAt(body.length - 1) !== 32 && result.column > body.lastIndexOf(" ") + 1));
-        if (cut) {
+        // A redacted address in a LOG line that, read past it, is cut at its end: its rest may be on the
+        // next line, wrapped by a mail, and is joined to it; the redaction is said once, of the joined line.
+        const redacted =
+          !cut &&
+          hold &&
+          plain &&
+          !result.severity &&
+          result.group !== undefined &&
+          REDACTED_LOG_GROUP.test(result.group) &&
+          this.cutPastRedaction(body, envelope, result);
+        if (cut || redacted) {
+          const name = redacted ? `${GROUP_MARK}${result.message}` : undefined;
           this.cut = {
             text: raw,
             lineNo: this.lineNo,
@@ -1477,12 +1492,13 @@ export class TraceParser {
             pieces: this.cutPieces(given),
             diag: {
               severity: "error",
-              message: result.message,
+              message: name ? unknownPrefixMessage(name, 1) : result.message,
               ...(result.hint ? { hint: result.hint } : {}),
               position,
             },
             ...(this.foldWidth !== undefined ? { width: this.foldWidth } : {}),
-            ...(atEnd ? {} : { midToken: true }),
+            ...(atEnd || name ? {} : { midToken: true }),
+            ...(name ? { grouped: { key: `${GROUP_MARK}${result.group}`, name } } : {}),
           };
           return;
         }
@@ -1872,7 +1888,35 @@ export class TraceParser {
     const cut = this.cut;
     if (!cut) return;
     this.cut = undefined;
-    if (cut.counted) this.diag(cut.diag);
+    if (cut.counted) this.reportCut(cut);
+  }
+
+  /** Reports a {@link cut} line's error: once for the log with its count when it is one said so. */
+  private reportCut(cut: NonNullable<TraceParser["cut"]>): void {
+    if (cut.grouped) this.countUnknown(cut.grouped.key, cut.grouped.name, cut.diag);
+    else this.diag(cut.diag);
+  }
+
+  /**
+   * Whether the LOG line `body`, refused as `r` for a placeholder where an address was, is cut at its
+   * end past it: read with each placeholder (four at most) replaced by a stand-in address, it stops
+   * at its end, as a line a mail wrapped does.
+   */
+  private cutPastRedaction(body: string, envelope: Envelope, r: ParsedLine): boolean {
+    let text = body;
+    let res = r;
+    for (let k = 0; k < 4 && res.kind === "error" && REDACTED_LOG_GROUP.test(res.group ?? ""); k++) {
+      const from = res.column - 1;
+      let to = text.indexOf(" ", from);
+      if (to < 0) to = text.length;
+      // The stand-in of the line's family: an IPv6 line's other address has a colon.
+      const v6 = text.slice(from, to).includes(":") || / (?:SRC|DST)=[0-9a-fA-F]*:/.test(text);
+      text = `${text.slice(0, from)}${v6 ? "2001:db8::1" : "192.0.2.1"}${text.slice(to)}`;
+      res = this.body(text, envelope);
+    }
+    return (
+      res.kind === "error" && res.group === undefined && !res.severity && res.column > text.trimEnd().length
+    );
   }
 
   /**
