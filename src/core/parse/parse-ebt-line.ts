@@ -166,7 +166,9 @@ function cutMark(line: string, bodyStart: number): ParsedLine {
  */
 export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
   const macAt = line.indexOf(MARK, bodyStart);
-  if (macAt < 0) return cutMark(line, bodyStart);
+  if (macAt < 0)
+    // The mark first (`MAC source = ..`): the rest of a line whose start is not before it, never a line of its own.
+    return line.startsWith(MARK.slice(1), bodyStart) ? fail(bodyStart + 1, "IN=") : cutMark(line, bodyStart);
   const inAt = line.lastIndexOf("IN=", macAt);
   if (inAt < bodyStart) return fail(bodyStart + 1, "IN=");
   const outAt = line.indexOf(" OUT=", inAt);

@@ -73,4 +73,13 @@ describe("an ebtables line with its envelope, wrapped at its fields", () => {
       ["38:2c:4a:64:d1:50", undefined],
     ]);
   });
+
+  it("says a line that starts with the mark is an ebtables line without its start, not another line", () => {
+    // Before: counted as another line, silently (tester55 var/eb-b's second line, once not joined).
+    const r = parseTraceText(`hello\n${MAC} ${TAIL}`, MAP);
+    expect(r.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([
+      "2:1 expected IN= in an ebtables log line",
+    ]);
+    expect(r.skippedLines).toBe(1);
+  });
 });
