@@ -57,6 +57,25 @@ function endsInside(line: string, at: number, tails: readonly string[], expected
   return undefined;
 }
 
+/** The EtherTypes ebt_log prints a tail for (`--log-ip`, `--log-ip6`, `--log-arp`: IPv4, IPv6, ARP, RARP). */
+const TAILED_TYPES = new Set(["0x0800", "0x86dd", "0x0806", "0x8035"]);
+
+/**
+ * Whether an ebtables line read as `ev` may go on with a tail ebt_log prints after the protocol
+ * (` IP SRC=..`): it has none, and its EtherType is one `--log-ip`, `--log-ip6` or `--log-arp` prints one for.
+ */
+export function ebtTailMayFollow(ev: { ethType?: string; ip?: unknown; arp?: unknown }): boolean {
+  return !ev.ip && !ev.arp && ev.ethType !== undefined && TAILED_TYPES.has(ev.ethType.toLowerCase());
+}
+
+/** A line (after its indent) that starts as one of ebt_log's tails after the protocol: `IP SRC=`, `IPv6 SRC=`, `ARP HTYPE=`, `INCOMPLETE ..`. */
+const TAIL_LINE = /^[ \t]*(?:IP SRC=|IPv6 SRC=|ARP HTYPE=|INCOMPLETE (?:IP|ARP) )/;
+
+/** Whether `text` starts (after its indent) with a tail ebt_log prints after the protocol. */
+export function startsEbtTail(text: string): boolean {
+  return TAIL_LINE.test(text);
+}
+
 /** Reads ` SPT=a DPT=b` at `at`; returns the index after it. */
 function readPorts(line: string, at: number, l4: L4Info): number {
   if (!line.startsWith(" SPT=", at)) return at;
@@ -147,7 +166,9 @@ function cutMark(line: string, bodyStart: number): ParsedLine {
  */
 export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
   const macAt = line.indexOf(MARK, bodyStart);
-  if (macAt < 0) return cutMark(line, bodyStart);
+  if (macAt < 0)
+    // The mark first (`MAC source = ..`): the rest of a line whose start is not before it, never a line of its own.
+    return line.startsWith(MARK.slice(1), bodyStart) ? fail(bodyStart + 1, "IN=") : cutMark(line, bodyStart);
   const inAt = line.lastIndexOf("IN=", macAt);
   if (inAt < bodyStart) return fail(bodyStart + 1, "IN=");
   const outAt = line.indexOf(" OUT=", inAt);

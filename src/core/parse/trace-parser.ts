@@ -31,7 +31,7 @@ import {
   type PairOptions,
   setAssignment,
 } from "./pair-flows.ts";
-import { endsInsideMark } from "./parse-ebt-line.ts";
+import { ebtTailMayFollow, endsInsideMark, startsEbtTail } from "./parse-ebt-line.ts";
 import {
   ARP_PREFIX_HINT,
   FORWARD_DEVICE_HINT,
@@ -169,6 +169,10 @@ const WRAPPED_FIELDS =
   /^(?:[ \t>]|\|(?=[ \t]))*(?=(?!IN=)[A-Z][A-Z0-9]*=|(?:CE|DF|MF|SYN|ACK|FIN|RST|PSH|URG|CWR|ECE|AE|OPT|INCOMPLETE) |\[SRC=)/;
 /** The rest of an ebtables line cut right after ` MAC` (which a LOG line's ` MAC=` shares): `source = ...`. */
 const EBT_REST = /^(?:[ \t>]|\|(?=[ \t]))*(?=source = )/;
+/** The rest of an ebtables line cut right after its `OUT=<if>` (read as a LOG line cut short): `MAC source = ...`. */
+const EBT_MARK_REST = /^(?:[ \t>]|\|(?=[ \t]))*(?=MAC source = )/;
+/** The group of a LOG line's error for a redacted address (`redacted SRC=`; see `redactedAddressError`). */
+const REDACTED_LOG_GROUP = /^redacted [A-Z]+=$/;
 /** At most this many lines are joined into one, and at most this many characters. */
 const MAX_WRAPPED_PARTS = 16;
 const MAX_WRAPPED_LENGTH = 16_384;
@@ -313,6 +317,8 @@ interface Pending {
   parts: number;
   /** The width its pieces were folded at, once a join was made as a fold. */
   width?: number;
+  /** An ebtables line that read whole but may have had its tail wrapped off: only a line starting with that tail goes on with it. */
+  tail?: boolean;
 }
 
 /** A packet line waiting for the rule, verdict or TRACE line of its chain, and where it was read. */
@@ -457,6 +463,8 @@ export class TraceParser {
         width?: number;
         /** Its error is inside its last word, not at its end: only a fold at a fixed width may go on with it. */
         midToken?: boolean;
+        /** Its error is one said once for the log with its count (a redacted address): its key and name. */
+        grouped?: { key: string; name: string };
       }
     | undefined;
   /**
@@ -846,12 +854,11 @@ export class TraceParser {
     const spaced =
       cut.midToken || cut.width !== undefined
         ? null
-        : (WRAPPED_FIELDS.exec(text) ??
-          (/ OUT=\S* MAC$/.test(cut.text.trimEnd()) ? EBT_REST.exec(text) : null));
+        : (WRAPPED_FIELDS.exec(text) ?? this.ebtRest(cut.text.trimEnd(), text));
     const width = limited ? 0 : this.foldedAt(cut, text, spaced);
     const more = width > 0 ? undefined : spaced;
     if (limited || (!more && width === 0)) {
-      if (cut.counted) this.diag(cut.diag);
+      if (cut.counted) this.reportCut(cut);
       return false;
     }
     const counted = cut.counted;
@@ -868,7 +875,8 @@ export class TraceParser {
     this.pieces = pieces;
     if (!more) this.foldWidth = width;
     const before = this.diagnostics.length;
-    this.read(more ? `${head} ${text.slice(more[0].length)}` : `${head}${text}`, seq, counted);
+    const joined = more ? `${head} ${text.slice(more[0].length)}` : `${head}${text}`;
+    this.read(joined, seq, counted);
     this.pieces = undefined;
     this.foldWidth = undefined;
     const place = (p: Diagnostic["position"]) => {
@@ -888,7 +896,10 @@ export class TraceParser {
     // Read whole at last (or refused for another reason): said once per log, with the count. A line
     // held as another format's (an ebtables line cut in its mark) is said once it is placed.
     const done = !again && !this.pending;
-    if (done && counted && more)
+    // An ebtables line whose start read as a LOG line cut short (`IN=.. OUT=..` + `MAC source = ..`): named as it read.
+    if (done && counted && more && joined.includes(" MAC source = "))
+      this.warnJoined("ebt", undefined, cut.lineNo);
+    else if (done && counted && more)
       this.countUnknown(`${GROUP_MARK}wrapped`, `${GROUP_MARK}${WRAPPED_MESSAGE}`, {
         severity: "warning",
         message: unknownPrefixMessage(`${GROUP_MARK}${WRAPPED_MESSAGE}`, 1),
@@ -907,6 +918,16 @@ export class TraceParser {
     this.parts = 1;
     this.lineNo = lineNo;
     return true;
+  }
+
+  /**
+   * Where the ebtables mark's rest starts in `text` (after the indent or quote marks), when the LOG line
+   * cut at `head`'s end is an ebtables line's start broken in or before its mark (`OUT=veth1 MAC` +
+   * `source = `, `OUT=veth1` + `MAC source = `); else null.
+   */
+  private ebtRest(head: string, text: string): RegExpExecArray | null {
+    if (/ OUT=\S* MAC$/.test(head)) return EBT_REST.exec(text);
+    return / OUT=\S*$/.test(head) ? EBT_MARK_REST.exec(text) : null;
   }
 
   /**
@@ -945,7 +966,13 @@ export class TraceParser {
     // Held again, for a rest on the next line: said once it is placed. A LOG line cut at its end (a head's) is said by `joinCut`.
     const cut = this.cut as TraceParser["cut"];
     if (cut) this.placePieces(pieces, p.lineNo, 0, cut.diag);
-    else if (!this.pending && p.counted) this.warnJoined(p.kind, next.width, p.lineNo);
+    // A head whose rest made an ebtables line is said as one.
+    else if (!this.pending && p.counted)
+      this.warnJoined(
+        p.kind === "head" && next.text.includes(" MAC source = ") ? "ebt" : p.kind,
+        next.width,
+        p.lineNo,
+      );
     this.parts = 1;
     this.lineNo = lineNo;
     return true;
@@ -1020,6 +1047,8 @@ export class TraceParser {
     const skip = p.at ? lineColumn(p.at, 1) - 1 : 0;
     const marks = skip > 0 && t.startsWith(p.raw.slice(0, skip)) ? skip : 0;
     const rest = marks > 0 ? t.slice(marks) : t;
+    // An ebtables line that read whole goes on only with its tail (`IP SRC=`), from a wrap: see `read`.
+    if (p.tail && !startsEbtTail(rest)) return undefined;
     const env = detectEnvelope(rest);
     if (env.kind !== "bare") return undefined;
     const alone = this.body(rest, env);
@@ -1053,6 +1082,7 @@ export class TraceParser {
     if (
       p.kind !== "head" &&
       p.result.kind !== "error" &&
+      !p.tail &&
       (length + 1 + word.length < widest || (p.width !== undefined && length < p.width && !spaceAtBreak))
     )
       return undefined;
@@ -1297,12 +1327,27 @@ export class TraceParser {
     // reads whole and ends in no space, unless this file was found folded (see `holdKind`).
     const source = result.kind === "event" ? result.event.source : undefined;
     const last = raw.charCodeAt(raw.length - 1);
+    // An ebtables line with its envelope and no IP/ARP tail: a bare line with that tail next is its wrapped
+    // rest (ebt_log prints the tail with pr_cont; split from it by the kernel, the tail gets an envelope too).
+    const tail =
+      source === "ebt-log" &&
+      plain &&
+      !given &&
+      envelope.kind !== "bare" &&
+      ebtTailMayFollow((result as { event: TraceEvent }).event);
     const whole =
       source === "log" ||
-      (source === "ebt-log" && last !== 32 && last !== 9 && this.foldSeen === undefined && !this.foldWidth);
-    const kind = plain && !given && !whole ? this.holdKind(result, raw, body, envelope) : undefined;
+      (source === "ebt-log" &&
+        !tail &&
+        last !== 32 &&
+        last !== 9 &&
+        this.foldSeen === undefined &&
+        !this.foldWidth);
+    const broken = plain && !given && !whole ? this.holdKind(result, raw, body, envelope) : undefined;
+    const kind = broken ?? (tail ? "ebt" : undefined);
     if (kind) {
       this.pending = {
+        ...(broken ? {} : { tail: true }),
         kind,
         raw,
         body,
@@ -1425,13 +1470,24 @@ export class TraceParser {
         // Cut at its very end: the next line may be the rest, wrapped (held until it is seen, counted or not).
         // Wrong in its last word, which no space ends: the rest may follow, folded at a fixed width.
         const atEnd = result.column > body.trimEnd().length;
-        if (
+        const cut =
           hold &&
           result.group === undefined &&
           !result.severity &&
           plain &&
-          (atEnd || (body.charCodeAt(body.length - 1) !== 32 && result.column > body.lastIndexOf(" ") + 1))
-        ) {
+          (atEnd || (body.charCodeAt(body.length - 1) !== 32 && result.column > body.lastIndexOf(" ") + 1));
+        // A redacted address in a LOG line that, read past it, is cut at its end: its rest may be on the
+        // next line, wrapped by a mail, and is joined to it; the redaction is said once, of the joined line.
+        const redacted =
+          !cut &&
+          hold &&
+          plain &&
+          !result.severity &&
+          result.group !== undefined &&
+          REDACTED_LOG_GROUP.test(result.group) &&
+          this.cutPastRedaction(body, envelope, result);
+        if (cut || redacted) {
+          const name = redacted ? `${GROUP_MARK}${result.message}` : undefined;
           this.cut = {
             text: raw,
             lineNo: this.lineNo,
@@ -1441,12 +1497,13 @@ export class TraceParser {
             pieces: this.cutPieces(given),
             diag: {
               severity: "error",
-              message: result.message,
+              message: name ? unknownPrefixMessage(name, 1) : result.message,
               ...(result.hint ? { hint: result.hint } : {}),
               position,
             },
             ...(this.foldWidth !== undefined ? { width: this.foldWidth } : {}),
-            ...(atEnd ? {} : { midToken: true }),
+            ...(atEnd || name ? {} : { midToken: true }),
+            ...(name ? { grouped: { key: `${GROUP_MARK}${result.group}`, name } } : {}),
           };
           return;
         }
@@ -1853,7 +1910,35 @@ export class TraceParser {
     const cut = this.cut;
     if (!cut) return;
     this.cut = undefined;
-    if (cut.counted) this.diag(cut.diag);
+    if (cut.counted) this.reportCut(cut);
+  }
+
+  /** Reports a {@link cut} line's error: once for the log with its count when it is one said so. */
+  private reportCut(cut: NonNullable<TraceParser["cut"]>): void {
+    if (cut.grouped) this.countUnknown(cut.grouped.key, cut.grouped.name, cut.diag);
+    else this.diag(cut.diag);
+  }
+
+  /**
+   * Whether the LOG line `body`, refused as `r` for a placeholder where an address was, is cut at its
+   * end past it: read with each placeholder (four at most) replaced by a stand-in address, it stops
+   * at its end, as a line a mail wrapped does.
+   */
+  private cutPastRedaction(body: string, envelope: Envelope, r: ParsedLine): boolean {
+    let text = body;
+    let res = r;
+    for (let k = 0; k < 4 && res.kind === "error" && REDACTED_LOG_GROUP.test(res.group ?? ""); k++) {
+      const from = res.column - 1;
+      let to = text.indexOf(" ", from);
+      if (to < 0) to = text.length;
+      // The stand-in of the line's family: an IPv6 line's other address has a colon.
+      const v6 = text.slice(from, to).includes(":") || / (?:SRC|DST)=[0-9a-fA-F]*:/.test(text);
+      text = `${text.slice(0, from)}${v6 ? "2001:db8::1" : "192.0.2.1"}${text.slice(to)}`;
+      res = this.body(text, envelope);
+    }
+    return (
+      res.kind === "error" && res.group === undefined && !res.severity && res.column > text.trimEnd().length
+    );
   }
 
   /**
