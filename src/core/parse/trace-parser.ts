@@ -879,20 +879,10 @@ export class TraceParser {
     this.read(joined, seq, counted);
     this.pieces = undefined;
     this.foldWidth = undefined;
-    const place = (p: Diagnostic["position"]) => {
-      if (p.line !== cut.lineNo || p.file !== this.file) return;
-      const at = p.column - 1;
-      let k = pieces.length - 1;
-      while (k > 0 && (pieces[k] as WrappedPiece).start > at) k--;
-      const piece = pieces[k] as WrappedPiece;
-      p.line = piece.line;
-      p.column = piece.column + at - piece.start;
-    };
-    for (let d = before; d < this.diagnostics.length; d++)
-      place((this.diagnostics[d] as Diagnostic).position);
+    this.placePieces(pieces, cut.lineNo, before);
     // Held again (still cut): `read` set it, which the type narrowing above cannot see.
     const again = this.cut as TraceParser["cut"];
-    if (again) place(again.diag.position);
+    if (again) this.placePieces(pieces, cut.lineNo, 0, again.diag);
     // Read whole at last (or refused for another reason): said once per log, with the count. A line
     // held as another format's (an ebtables line cut in its mark) is said once it is placed.
     const done = !again && !this.pending;
