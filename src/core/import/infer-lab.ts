@@ -69,7 +69,8 @@ export interface InferredLab {
   hairpinPorts: { port: string; from: string }[];
 }
 
-interface Iface {
+/** One of the Docker host's devices as its saves give it (exported for routeThroughHost's test). */
+export interface Iface {
   name: string;
   mac?: string;
   addresses: string[];
@@ -203,10 +204,22 @@ interface Eth0 {
 /**
  * Gives `wan` a route to `to` (a prefix holding `dst`, a destination the log shows it reached through
  * the host) via the host's address on `link` that shares a subnet with `wan`'s own address of `dst`'s
- * family. Returns the gateway; undefined (no route added) when there is no such address, or `wan`
- * routes `to` already.
+ * family. Returns the gateway; undefined (no route added) when there is no such address, `wan`
+ * routes `to` already, or `dst` is an address no host routes (see {@link unroutable}; said in `notes`).
+ * Exported for its unit test.
  */
-function routeThroughHost(wan: LabHost, link: Iface, dst: string, to: string): string | undefined {
+export function routeThroughHost(
+  wan: LabHost,
+  link: Iface,
+  dst: string,
+  to: string,
+  notes: string[],
+): string | undefined {
+  const why = unroutable(dst);
+  if (why) {
+    notes.push(`no route to ${dst} is written for '${wan.name}': ${why}`);
+    return undefined;
+  }
   const family = addressFamily(dst);
   const wanAddrs = wan.interfaces[1]?.addresses ?? [];
   const via = link.addresses.find((a) =>
@@ -248,7 +261,7 @@ function routeToAddressedNetworks(
       .find((a) => within(a, dst));
     if (!cidr) continue;
     const to = subnetOf(cidr);
-    const gw = routeThroughHost(wan, link, dst, to);
+    const gw = routeThroughHost(wan, link, dst, to, notes);
     if (gw === undefined) continue;
     notes.push(
       `the internet side sends to ${dst}${owner.has(dst) ? ` (${owner.get(dst)})` : ""} itself, not to a published port: '${wan.name}' routes ${to} to the host's ${gw} on ${dev}, as the router that delivered it does`,
@@ -302,7 +315,7 @@ function routeToOtherLinks(
         .find((d) => d.includes("/") && within(d, dst));
     if (!cidr) continue;
     const to = subnetOf(cidr);
-    const gw = routeThroughHost(wan, link, dst, to);
+    const gw = routeThroughHost(wan, link, dst, to, notes);
     if (gw === undefined) continue;
     const came =
       first.in === dev
@@ -353,7 +366,7 @@ function routeToTranslated(
   if (!link) return;
   for (const addr of addrs) {
     const to = `${addr}/${hostLen(addr)}`;
-    const gw = routeThroughHost(wan, link, addr, to);
+    const gw = routeThroughHost(wan, link, addr, to, notes);
     if (gw === undefined) continue;
     notes.push(
       `${addr} is an address the host translates (a NAT's side of it, owned by no host): '${wan.name}' routes it to the host's ${gw} on ${dev}, as the router that delivered it does`,
@@ -386,6 +399,23 @@ function labHost(
 function broadcastsOf(cidrs: readonly string[]): string[] {
   const directed = cidrs.map(directedBroadcast).filter((b) => b !== undefined);
   return ["255.255.255.255", ...directed.map(formatIpv4)];
+}
+
+/**
+ * Why a host never routes `addr` through a gateway, or undefined: a loopback address (its own kernel
+ * keeps 127.0.0.0/8 and ::1 to itself, its local table before any route: kernel 6.18, a route
+ * 127.0.0.1/32 via a neighbour left `ping 127.0.0.1` on lo), the unspecified address or 0.0.0.0/8
+ * (a martian destination), a multicast group or the limited broadcast (sent to the link, not a gateway).
+ */
+function unroutable(addr: string): string | undefined {
+  const v6 = addr.includes(":");
+  if (v6 ? addr === "::1" : addr.startsWith("127."))
+    return `it is a loopback address, which its own kernel keeps to itself (its local table comes before any route), so such a route would have no effect; a hand-made frame to the host's loopback is simulate --via`;
+  if (v6 ? addr === "::" : addr.startsWith("0."))
+    return "it is the unspecified address (0.0.0.0/8, ::), which names no host and is never routed";
+  if (v6 ? /^ff/i.test(addr) : Number(addr.split(".")[0]) >= 224)
+    return "it is a multicast or broadcast address, which a host sends on the link, not through a gateway";
+  return undefined;
 }
 
 /** An address that names no host of a lab: unspecified, loopback, multicast, IPv6 link-local. */
