@@ -8,7 +8,7 @@
  * FORWARD (0), with TcpExtIPReversePathFilter counting it.
  */
 import { routeLookup } from "./route.ts";
-import { isLocalAddress, type Topology } from "./topology.ts";
+import { hostIfaces, isLocalAddress, type Topology } from "./topology.ts";
 
 /**
  * The key of `dev`'s IPv4 `setting` as sysctl names it: `net.ipv4.conf.<dev>.<setting>`, the device
@@ -46,7 +46,13 @@ export function reversePathDrop(
   // Whatever the filter, a source that is one of the host's own addresses is a martian (kernel 6.x
   // fib_validate_source: inet_lookup_ifaddr_rcu), unless accept_local lets it in.
   if (!on) {
-    const local = !src.startsWith("127.") && isLocalAddress(topo, host, src);
+    // Of 127.0.0.0/8 only an address an interface holds (lo's 127.0.0.1): fib_validate_source looks the
+    // source up among the addresses (inet_lookup_ifaddr_rcu), not the local routes. Kernel 6.18, route_localnet
+    // 1 on wan0 (test/fixtures/replay-needs/remote-loopback/loopback-martians/host-source-6.18.txt): from 127.0.0.1 INPUT
+    // counted 0 (1 with accept_local 1), from 127.0.0.2 it counted 1.
+    const local = src.startsWith("127.")
+      ? hostIfaces(topo, host).some((i) => i.addresses.some((a) => a.address === src))
+      : isLocalAddress(topo, host, src);
     const accept = ["all", dev.replaceAll(".", "/")].some(
       (d) => sysctls[`net.ipv4.conf.${d}.accept_local`] === "1",
     );

@@ -51,6 +51,7 @@ import { advertisedMss } from "./tcp-mss.ts";
 import { closedPortReset, resetRefused } from "./tcp-reset.ts";
 import {
   addressOnInterface,
+  hostIfaces,
   type IfaceInfo,
   ifaceKey,
   isBroadcastAddress,
@@ -290,7 +291,12 @@ export class Simulator {
     }
     const which = p.dst.startsWith("127.") ? "destination" : p.src.startsWith("127.") ? "source" : undefined;
     if (!which || this.routeLocalnet(dev)) return undefined;
-    return `${host} drops it at routing: its ${which} ${which === "source" ? p.src : p.dst} is a loopback address arriving on ${dev} (a martian ${which}; ${confKey(dev, "route_localnet")}=1 would let it in)`;
+    // A source the host holds (lo's 127.0.0.1) fib_validate_source refuses next, unless accept_local is on.
+    const own =
+      which === "source" &&
+      hostIfaces(this.world.topology, host).some((i) => i.addresses.some((a) => a.address === p.src));
+    const also = own ? ` with ${confKey(dev, "accept_local")}=1 (${p.src} is ${host}'s own address)` : "";
+    return `${host} drops it at routing: its ${which} ${which === "source" ? p.src : p.dst} is a loopback address arriving on ${dev} (a martian ${which}; ${confKey(dev, "route_localnet")}=1${also} would let it in)`;
   }
 
   /** The MSS a socket on `spec.from` advertises toward `spec.to`: its route's MTU less the headers. */
@@ -1625,6 +1631,8 @@ export class Simulator {
     if (host !== this.nfHost) {
       const zero = p.v6 ? undefined : zeroSourceDrop(host, dev, p.src, p.dst);
       if (zero) return { kind: "lost", reason: zero };
+      const loopback = p.v6 ? undefined : peerLoopbackMartian(topo, host, dev, p);
+      if (loopback) return { kind: "lost", reason: loopback };
       if (
         isLocalAddress(topo, host, p.dst) ||
         (!p.v6 && isBroadcastAddress(topo, host, p.dst)) ||
@@ -1641,13 +1649,14 @@ export class Simulator {
       const v = this.ipHook("PREROUTING", p, { family: "ip", in: dev });
       if (!v.ok) return this.dropped(v);
     }
-    const rpf = p.v6
-      ? undefined
-      : (zeroSourceDrop(host, dev, p.src, p.dst) ??
-        reversePathDrop(topo, this.world.sysctls, host, dev, p.src));
-    if (rpf) return { kind: "lost", reason: rpf };
+    // ip_route_input_slow's order: a zero source, then a loopback address (route_localnet), then the
+    // source's validation (fib_validate_source: rp_filter, the host's own address, accept_local).
+    const zero = p.v6 ? undefined : zeroSourceDrop(host, dev, p.src, p.dst);
+    if (zero) return { kind: "lost", reason: zero };
     const loopback = this.loopbackMartian(host, dev, p);
     if (loopback) return { kind: "lost", reason: loopback };
+    const rpf = p.v6 ? undefined : reversePathDrop(topo, this.world.sysctls, host, dev, p.src);
+    if (rpf) return { kind: "lost", reason: rpf };
     const route = routeLookup(topo, host, p.dst);
     if (isMulticastAddress(p.dst) && !isLinkLocalGroup(p.dst))
       return {
@@ -1857,4 +1866,29 @@ function natDrop(
       ? `its input interface ${io.in ?? ""} has no ${family} address to redirect to`
       : `no device of the host has an ${family} address to masquerade it with`;
   return { ok: false, event: ev, reason: `${rule}: ${why}, so the kernel drops it` };
+}
+
+/**
+ * Why a host without the ruleset drops an IPv4 packet with a loopback (127.0.0.0/8) source or
+ * destination that arrived on `dev` (not lo), or undefined. ip_route_input_slow calls it a martian
+ * unless route_localnet is on; a source the host holds itself (lo's 127.0.0.1) fib_validate_source
+ * refuses too, unless accept_local is on. Kernel 6.18 (test/fixtures/replay-needs/remote-loopback/loopback-martians):
+ * a SYN-ACK from 127.0.0.1 reaching wan's eth0 was counted by its raw PREROUTING, not its INPUT, and
+ * log_martians printed "martian source 203.0.113.1 from 127.0.0.1, on dev eth0"; route_localnet=1 alone
+ * changed nothing, with accept_local=1 too it reached INPUT. The lab's sysctls are the ruleset host's,
+ * so this host's are the defaults (0).
+ */
+function peerLoopbackMartian(topo: Topology, host: string, dev: string, p: SimPacket): string | undefined {
+  if (dev === "lo") return undefined;
+  const defaults = `the simulator takes ${host}'s settings as the defaults, 0`;
+  if (p.src.startsWith("127.")) {
+    const own = hostIfaces(topo, host).some((i) => i.addresses.some((a) => a.address === p.src));
+    const needs = own
+      ? `${p.src} is ${host}'s own address, and only route_localnet=1 with accept_local=1 on ${dev} would let it in`
+      : `only route_localnet=1 on ${dev} would let it in`;
+    return `${host} drops it at routing: its source ${p.src} is a loopback address arriving on ${dev} (a martian source: ${needs}; ${defaults})`;
+  }
+  if (p.dst.startsWith("127."))
+    return `${host} drops it at routing: its destination ${p.dst} is a loopback address arriving on ${dev} (a martian destination: only route_localnet=1 on ${dev} would let it in; ${defaults})`;
+  return undefined;
 }
