@@ -17,17 +17,16 @@ import { describe, expect, it } from "vitest";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { toTrace } from "../../../src/core/simulate/to-kernel-log.ts";
 import { buildWorld, loadLab } from "../../../src/lab/load-lab.ts";
-import { runSimulate } from "../../helpers/run-simulate.ts";
+import { DOCKER29_LABS, runDocker29 } from "../../helpers/run-simulate.ts";
 
-const LO = join(import.meta.dirname, "../../fixtures/docker29-nft-labs/lo");
-const toLoopback = [
-  ...["--lab", LO, "--ruleset", "d29-lo", "--from", "wan", "--to", "127.0.0.1:8080"],
-  ...["--proto", "tcp", "--src", "203.0.113.1"],
-];
+const LO = join(DOCKER29_LABS, "lo");
+/** TCP from wan (203.0.113.1) to 127.0.0.1:8080 in the lo lab, with its own ruleset d29-lo. */
+const toLoopback = (...args: string[]) =>
+  runDocker29("lo", "wan", "127.0.0.1:8080", "--proto", "tcp", "--src", "203.0.113.1", ...args);
 
 describe("simulate to another host's loopback", () => {
   it("without --via, says the sender delivered it to itself and how to send it out", async () => {
-    const r = await runSimulate(...toLoopback, "--no-follow-ups");
+    const r = await toLoopback("--no-follow-ups");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("=> delivered to wan");
     expect(r.stdout).toContain(
@@ -36,7 +35,7 @@ describe("simulate to another host's loopback", () => {
   });
 
   it("--via 203.0.113.10: the SYN reaches the host, whose raw-PREROUTING drops it (DROP REMOTE LOOPBACK)", async () => {
-    const r = await runSimulate(...toLoopback, "--via", "203.0.113.10");
+    const r = await toLoopback("--via", "203.0.113.10");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
       'line  31  DROP       iifname != "lo" ip daddr 127.0.0.1 tcp dport 8080 counter drop comment "DROP REMOTE LOOPBACK"',
@@ -80,16 +79,13 @@ describe("simulate to another host's loopback", () => {
     [["--via", "gateway"], "--via: 'gateway' is not an IP address (the neighbour's, e.g. 203.0.113.10)"],
     [["--via", "2001:db8::1"], "--via: '2001:db8::1' and the destination 127.0.0.1 are not of one IP family"],
   ])("refuses %j", async (args, message) => {
-    const r = await runSimulate(...toLoopback, ...args);
+    const r = await toLoopback(...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
   });
 
   it("refuses --via from the host that runs the ruleset", async () => {
-    const r = await runSimulate(
-      ...["--lab", LO, "--ruleset", "d29-lo", "--from", "host", "--to", "203.0.113.1:80"],
-      ...["--proto", "tcp", "--via", "203.0.113.1"],
-    );
+    const r = await runDocker29("lo", "host", "203.0.113.1:80", "--proto", "tcp", "--via", "203.0.113.1");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       "--via: host runs the ruleset, and a frame it sends from a packet socket skips its IP hooks, which the simulator does not model; send from another host",
