@@ -46,7 +46,7 @@ import {
   unplacedChainMessage,
 } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
-import { type ParsedLine, SKIP } from "./parsed-line.ts";
+import { type PacketDataLine, type ParsedLine, SKIP } from "./parsed-line.ts";
 import { baseChainsOf, createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
 import { parsePveBody } from "./pve-firewall.ts";
 import { findFieldsStart, isLogKey, isLogWord } from "./read-log-fields.ts";
@@ -1388,6 +1388,29 @@ export class TraceParser {
     }
   }
 
+  /**
+   * Says `warning` of the packet line just read (an address partly hidden, `ip saddr 10.0.xxx.5`):
+   * grouped as an event line's warning is, once for the log with its count.
+   */
+  private packetLineWarning(
+    warning: NonNullable<PacketDataLine["warning"]>,
+    at: PositionMap | undefined,
+  ): void {
+    const position = { file: this.file, line: this.lineNo, column: lineColumn(at, warning.column) };
+    const hint = warning.hint ? { hint: warning.hint } : {};
+    if (warning.group === undefined) {
+      this.diag({ severity: "warning", message: warning.message, ...hint, position });
+      return;
+    }
+    const name = `${GROUP_MARK}${warning.message}`;
+    this.countUnknown(`${GROUP_MARK}${warning.group}`, name, {
+      severity: "warning",
+      message: unknownPrefixMessage(name, 1),
+      ...hint,
+      position,
+    });
+  }
+
   /** Whether the last piece of `raw` (the line, or the pieces joined so far) ends with a space or is as long as a fold of this file. */
   private brokenPiece(raw: string): boolean {
     const c = raw.charCodeAt(raw.length - 1);
@@ -1529,6 +1552,7 @@ export class TraceParser {
       case "packet-data": {
         // A trace's packet line is a netfilter line too, whichever line it joins (see `orphan`).
         if (counted) this.events++;
+        if (result.warning && counted) this.packetLineWarning(result.warning, at);
         const last = this.lastTraceEvent;
         // iptables >= 1.8.8 prints PACKET before its TRACE lines; older ones after the first. nft
         // always prints its packet line first, so only xtables-monitor's lines decide.
