@@ -825,10 +825,16 @@ export class TraceParser {
     // Two pieces of one width at least: the next line's rest is said to be a fold's if the join fails.
     if (cut.width !== undefined || text.length === width) this.foldSuspect = { width, line: this.lineNo };
     const reads = (joined: string, whole: boolean) => {
-      const r = this.body(joined, detectEnvelope(joined));
+      const envelope = detectEnvelope(joined);
+      let r = this.body(joined, envelope);
+      let text = joined;
+      // A placeholder where an address was (`DST=x.x.x.x`) refuses the line whole: the fold is judged
+      // by how it reads past it, as the joined line is held (see `cutPastRedaction`).
+      if (r.kind === "error" && REDACTED_LOG_GROUP.test(r.group ?? ""))
+        ({ res: r, text } = this.readPastRedaction(joined, envelope, r));
       if (r.kind === "event" || r.kind === "packet-data") return true;
       // Still cut (at its end, or inside its last word): the next piece may go on with it.
-      return whole && r.kind === "error" && r.group === undefined && r.column > joined.lastIndexOf(" ") + 1;
+      return whole && r.kind === "error" && r.group === undefined && r.column > text.lastIndexOf(" ") + 1;
     };
     // A fold that broke right before a space leaves it first on the next piece, as a page's indent
     // would: joined either way the text is the same, and a whole piece of the width is a fold's.
@@ -1491,14 +1497,16 @@ export class TraceParser {
           (atEnd || (body.charCodeAt(body.length - 1) !== 32 && result.column > body.lastIndexOf(" ") + 1));
         // A redacted address in a LOG line that, read past it, is cut at its end: its rest may be on the
         // next line, wrapped by a mail, and is joined to it; the redaction is said once, of the joined line.
-        const redacted =
+        const past =
           !cut &&
           hold &&
           plain &&
           !result.severity &&
           result.group !== undefined &&
-          REDACTED_LOG_GROUP.test(result.group) &&
-          this.cutPastRedaction(body, envelope, result);
+          REDACTED_LOG_GROUP.test(result.group)
+            ? this.cutPastRedaction(body, envelope, result)
+            : 0;
+        const redacted = past > 0;
         if (cut || redacted) {
           const name = redacted ? `${GROUP_MARK}${result.message}` : undefined;
           this.cut = {
@@ -1515,7 +1523,8 @@ export class TraceParser {
               position,
             },
             ...(this.foldWidth !== undefined ? { width: this.foldWidth } : {}),
-            ...(atEnd || name ? {} : { midToken: true }),
+            // Inside a word (past the redaction, for a redacted line): a fold's break, not a page's.
+            ...((name ? past === 1 : atEnd) ? {} : { midToken: true }),
             ...(name ? { grouped: { key: `${GROUP_MARK}${result.group}`, name } } : {}),
           };
           return;
@@ -1934,11 +1943,15 @@ export class TraceParser {
   }
 
   /**
-   * Whether the LOG line `body`, refused as `r` for a placeholder where an address was, is cut at its
-   * end past it: read with each placeholder (four at most) replaced by a stand-in address, it stops
-   * at its end, as a line a mail wrapped does.
+   * The LOG line `body`, refused as `r` for a placeholder where an address was, read with each
+   * placeholder (four at most) replaced by a stand-in address: what it reads as past them, and the
+   * text read.
    */
-  private cutPastRedaction(body: string, envelope: Envelope, r: ParsedLine): boolean {
+  private readPastRedaction(
+    body: string,
+    envelope: Envelope,
+    r: ParsedLine,
+  ): { res: ParsedLine; text: string } {
     let text = body;
     let res = r;
     for (let k = 0; k < 4 && res.kind === "error" && REDACTED_LOG_GROUP.test(res.group ?? ""); k++) {
@@ -1950,9 +1963,20 @@ export class TraceParser {
       text = `${text.slice(0, from)}${v6 ? "2001:db8::1" : "192.0.2.1"}${text.slice(to)}`;
       res = this.body(text, envelope);
     }
-    return (
-      res.kind === "error" && res.group === undefined && !res.severity && res.column > text.trimEnd().length
-    );
+    return { res, text };
+  }
+
+  /**
+   * Whether the LOG line `body`, refused as `r` for a placeholder where an address was, is cut past it
+   * (see {@link readPastRedaction}): 1 when it stops at its end, as a line a mail wrapped does; 2 when
+   * it stops inside its last word, which no space ends, as a line folded at a fixed width does; else 0.
+   */
+  private cutPastRedaction(body: string, envelope: Envelope, r: ParsedLine): 0 | 1 | 2 {
+    const { res, text } = this.readPastRedaction(body, envelope, r);
+    if (res.kind !== "error" || res.group !== undefined || res.severity) return 0;
+    if (res.column > text.trimEnd().length) return 1;
+    // Inside its last word: as `place` holds a line cut so (see its `cut`).
+    return text.charCodeAt(text.length - 1) !== 32 && res.column > text.lastIndexOf(" ") + 1 ? 2 : 0;
   }
 
   /**
