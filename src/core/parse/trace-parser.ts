@@ -1323,14 +1323,12 @@ export class TraceParser {
     // reads whole and ends in no space, unless this file was found folded (see `holdKind`).
     const source = result.kind === "event" ? result.event.source : undefined;
     const last = raw.charCodeAt(raw.length - 1);
-    // An ebtables line with its envelope and no IP/ARP tail: a bare line with that tail next is its wrapped
-    // rest (ebt_log prints the tail with pr_cont; split from it by the kernel, the tail gets an envelope too).
+    // An ebtables line with no IP/ARP tail: a bare line with that tail right after it is its wrapped rest.
+    // ebt_log prints the tail with pr_cont; the kernel splits it off only for another caller's message,
+    // which then stands between (kernel 6.18: 13 splits in 1800 lines, each after the other CPU's LOG
+    // line), and gives the tail an envelope of its own: a bare head's bare tail right after it is a wrap's.
     const tail =
-      source === "ebt-log" &&
-      plain &&
-      !given &&
-      envelope.kind !== "bare" &&
-      ebtTailMayFollow((result as { event: TraceEvent }).event);
+      source === "ebt-log" && plain && !given && ebtTailMayFollow((result as { event: TraceEvent }).event);
     const whole =
       source === "log" ||
       (source === "ebt-log" &&
