@@ -18,15 +18,21 @@ const PROTO_OUT: Record<string, string> = {
   esp: "ESP",
 };
 
+/**
+ * The MAC header field. A SIT (6in4) device's packet (`tunnel`) takes dump_mac_header's fallback even
+ * with `--log-macdecode` (only an Ethernet device's is decoded), and the kernel writes
+ * ` TUNNEL=%pI4->%pI4` after the MAC's bytes, before the field's closing space.
+ */
 function macPart(ev: TraceEvent): string {
-  if (ev.macRaw !== undefined) return `MAC=${ev.macRaw} `;
+  const tunnel = ev.tunnel ? ` TUNNEL=${ev.tunnel.src}->${ev.tunnel.dst}` : "";
+  if (ev.macRaw !== undefined) return `MAC=${ev.macRaw}${tunnel} `;
   if (ev.macSrc && ev.macDst) {
     const type = (ev.ethType ?? "0x0800").slice(2).padStart(4, "0");
     const vlan = ev.vlan ? `VPROTO=${ev.vlan.proto.slice(2)} VID=${vlanTci(ev.vlan)} ` : "";
-    if (ev.macDecoded) return `MACSRC=${ev.macSrc} MACDST=${ev.macDst} ${vlan}MACPROTO=${type} `;
-    return `MAC=${ev.macDst}:${ev.macSrc}:${type.slice(0, 2)}:${type.slice(2)} `;
+    if (ev.macDecoded && !tunnel) return `MACSRC=${ev.macSrc} MACDST=${ev.macDst} ${vlan}MACPROTO=${type} `;
+    return `MAC=${ev.macDst}:${ev.macSrc}:${type.slice(0, 2)}:${type.slice(2)}${tunnel} `;
   }
-  return "MAC= ";
+  return `MAC=${tunnel} `;
 }
 
 function ipPart(ip: IpInfo, l4: L4Info | undefined, inner: TraceEvent["inner"], top: boolean): string {
@@ -98,7 +104,7 @@ function ipv6Headers(ip: IpInfo): string {
  * The kernel LOG line of `event` (the message only, no envelope): the prefix
  * verbatim, `IN= OUT=`, `PHYSIN=`/`PHYSOUT=`, the MAC header when `in` is set
  * (`MAC=dst:src:type`, or `MACSRC=.. MACDST=.. MACPROTO=..` when `macDecoded`,
- * or `MAC=<macRaw>`), then the IP, transport or ARP fields, `UID=`/`GID=` and `MARK=`.
+ * or `MAC=<macRaw>`; a SIT device's `TUNNEL=` after its bytes), then the IP, transport or ARP fields, `UID=`/`GID=` and `MARK=`.
  * Fields the event lacks are written as the kernel's zero values (e.g. `PREC=0x00`).
  */
 export function formatLogLine(event: TraceEvent): string {

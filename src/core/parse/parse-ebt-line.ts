@@ -9,7 +9,12 @@ import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { blankEvent, newIp, newL4, type ParsedLine, SKIP } from "./parsed-line.ts";
 import { findFieldsStart, interfaceNameError, readHex, readUint } from "./read-log-fields.ts";
 import { joinedRecordError, recordStartIn } from "./record-start.ts";
-import { mayBeRedacted, redactedAddressError } from "./redacted-address.ts";
+import {
+  isPartlyRedacted,
+  mayBeRedacted,
+  partlyRedactedWarning,
+  redactedAddressError,
+} from "./redacted-address.ts";
 
 const MARK = " MAC source = ";
 
@@ -94,11 +99,25 @@ function readPorts(line: string, at: number, l4: L4Info): number {
 
 /**
  * The error for a placeholder where ebt_log printed an address (`IP SRC=x.x.x.x`), which this reader
- * would take as one; `srcAt`, `dstAt`: where the values start.
+ * would take as one; `srcAt`, `dstAt`: where the values start. An address only partly hidden
+ * (`IP SRC=203.0.113.x`) is no error: see {@link partlyRedactedIn}.
  */
 function redactedIn(ip: IpInfo, word: string, srcAt: number, dstAt: number): ParsedLine | undefined {
-  if (mayBeRedacted(ip.src)) return redactedAddressError(`${word} SRC=`, ip.src, srcAt + 1);
-  if (mayBeRedacted(ip.dst)) return redactedAddressError(`${word} DST=`, ip.dst, dstAt + 1);
+  if (mayBeRedacted(ip.src) && !isPartlyRedacted(ip.src))
+    return redactedAddressError(`${word} SRC=`, ip.src, srcAt + 1);
+  if (mayBeRedacted(ip.dst) && !isPartlyRedacted(ip.dst))
+    return redactedAddressError(`${word} DST=`, ip.dst, dstAt + 1);
+  return undefined;
+}
+
+/**
+ * The warning for a line whose `IP SRC=`/`IP DST=` (`word` `IPv6`: `IPv6 SRC=`) is partly hidden
+ * (`198.51.100.x`, `2001:0db8:xxxx:...`): read as written, as a LOG line's `SRC=` is, and said once
+ * for the log under the field's name; the first such field of the line.
+ */
+function partlyRedactedIn(ip: IpInfo, word: string, srcAt: number, dstAt: number) {
+  if (isPartlyRedacted(ip.src)) return partlyRedactedWarning(`${word} SRC=`, ip.src, srcAt + 1);
+  if (isPartlyRedacted(ip.dst)) return partlyRedactedWarning(`${word} DST=`, ip.dst, dstAt + 1);
   return undefined;
 }
 
@@ -200,6 +219,8 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
   i += 15;
   /** Where the line's last tail ends: what follows is no part of it. */
   let end = i;
+  /** A partly hidden address in the IP tail, read as written (see `partlyRedactedIn`). */
+  let warning: ReturnType<typeof partlyRedactedIn>;
   if (line.startsWith(" IP SRC=", i)) {
     const dstAt = line.indexOf(" IP DST=", i + 8);
     if (dstAt < 0) return failAfter(line, i + 8, i, " IP DST=", "' IP DST=' after ' IP SRC='");
@@ -217,6 +238,7 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     ev.ip = newIp(line.slice(i + 8, dstAt), line.slice(dstAt + 8, tosAt));
     const redacted = redactedIn(ev.ip, "IP", i + 8, dstAt + 8);
     if (redacted) return redacted;
+    warning = partlyRedactedIn(ev.ip, "IP", i + 8, dstAt + 8);
     ev.ip.tos = tos;
     ev.l4 = newL4(protoName(proto));
     const protoEnd = end;
@@ -244,6 +266,7 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     ev.ip = newIp(line.slice(i + 10, dstAt), line.slice(dstAt + 10, prioAt));
     const redacted = redactedIn(ev.ip, "IPv6", i + 10, dstAt + 10);
     if (redacted) return redacted;
+    warning = partlyRedactedIn(ev.ip, "IPv6", i + 10, dstAt + 10);
     const prio = readHex(line, prioAt + 16, nhAt);
     if (prio >= 0) ev.ip.tc = prio;
     // ebt_log prints the first next header (ports come from the transport it skips to): an
@@ -333,5 +356,7 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     if (next < line.length && (recordStartIn(line, end) >= 0 || findFieldsStart(line, next) >= 0))
       return joinedRecordError(line, next);
   }
-  return { kind: "event", event: ev, familyHint: "bridge" };
+  return warning
+    ? { kind: "event", event: ev, familyHint: "bridge", warning }
+    : { kind: "event", event: ev, familyHint: "bridge" };
 }

@@ -15,7 +15,12 @@ import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
 import { isIpv4Text } from "./read-log-fields.ts";
 import { joinedRecordError, recordStartIn } from "./record-start.ts";
-import { mayBeRedacted, redactedAddressError } from "./redacted-address.ts";
+import {
+  isPartlyRedacted,
+  mayBeRedacted,
+  partlyRedactedWarning,
+  redactedAddressError,
+} from "./redacted-address.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
 
 const FAMILIES: Record<string, Family> = { ip: "ip", ip6: "ip6", inet: "ip", bridge: "bridge", arp: "arp" };
@@ -399,7 +404,12 @@ function readPacket(text: string, ev: TraceEvent, family: Family, offset: number
         i,
         `expected a number after '${a} ${field}' in an nft monitor trace packet line, found '${value}'`,
       );
-    if ((a === "ip" || a === "ip6") && addr && !mayBeRedacted(value)) {
+    // A placeholder (`x.x.x.x`) is said below as the redaction it is; an address partly hidden in the
+    // header's own form (`ip saddr 10.0.xxx.5`, `ip6 saddr 2001:db8:xxxx::1`) is read as written.
+    // One of the other family's form (`ip6 saddr 10.0.xxx.5`) is no address of this header.
+    const partly = isPartlyRedacted(value);
+    const mixed = partly && value.includes(":") !== (a === "ip6");
+    if ((a === "ip" || a === "ip6") && addr && (mixed || (!partly && !mayBeRedacted(value)))) {
       if (!(a === "ip" ? isIpv4Text(value, 0, value.length) : isIpv6(value)))
         return problem(
           i,
@@ -506,18 +516,23 @@ function dropUndefined<T extends object>(o: T): T {
   return o;
 }
 
-/** The error for a `packet:` line whose `ip saddr` or `ip daddr` (of `ip`) is a placeholder, else undefined. */
-function redactedField(line: string, from: number, ip: IpInfo): ParsedLine | undefined {
+/**
+ * The error for a `packet:` line whose `ip saddr` or `ip daddr` (of `ip`) is a placeholder, else
+ * undefined; with `partly`, the warning for the first one partly hidden (`ip saddr 10.0.xxx.5`),
+ * read as written as a LOG line's `SRC=` is, said once for the log under the field's name.
+ */
+function redactedField(line: string, from: number, ip: IpInfo, partly = false) {
   for (const [field, value] of [
     ["saddr", ip.src],
     ["daddr", ip.dst],
   ] as const) {
-    if (!mayBeRedacted(value)) continue;
+    if (partly ? !isPartlyRedacted(value) : !mayBeRedacted(value) || isPartlyRedacted(value)) continue;
+    const say = partly ? partlyRedactedWarning : redactedAddressError;
     const at = line.indexOf(` ${field} ${value}`, from);
-    if (at < 0) return redactedAddressError(`ip ${field}`, value, from + 1);
+    if (at < 0) return say(`ip ${field}`, value, from + 1);
     // The header's word before the field (`ip`, `ip6`).
     const word = line.slice(line.lastIndexOf(" ", at - 1) + 1, at);
-    return redactedAddressError(`${word} ${field}`, value, at + field.length + 3);
+    return say(`${word} ${field}`, value, at + field.length + 3);
   }
   return undefined;
 }
@@ -606,11 +621,14 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
     if (problem) return { kind: "error", ...problem };
     // A placeholder where nft printed an address (`ip saddr x.x.x.x`) would be read as one.
     const redacted = ev.ip && redactedField(line, restAt, ev.ip);
-    if (redacted) return redacted;
+    if (redacted) return { kind: "error", ...redacted };
+    const warning = ev.ip && redactedField(line, restAt, ev.ip, true);
     // Its chain, for a packet line no rule or verdict line follows (a trace cut there): drawn on its own.
     ev.hook =
       ev.ip?.src.includes(":") && family === "ip" ? (`ip6:${table}:${chain}` as TraceEvent["hook"]) : hook;
-    return { kind: "packet-data", traceId, event: ev };
+    return warning
+      ? { kind: "packet-data", traceId, event: ev, warning }
+      : { kind: "packet-data", traceId, event: ev };
   }
   if (rest.startsWith("conntrack: ")) return IGNORE;
   let verdict: RuleVerdict;

@@ -22,6 +22,8 @@ export interface PacketDataLine {
   kind: "packet-data";
   traceId: string;
   event: TraceEvent;
+  /** A problem that leaves the packet line standing (an address partly hidden). Default: none. */
+  warning?: EventLine["warning"];
 }
 
 /** A netfilter-looking line that could not be read. */

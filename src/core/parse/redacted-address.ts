@@ -28,7 +28,8 @@ function isMaskPart(part: string, max: number): boolean {
  * public address before sharing a log (`203.0.113.x`, `10.1.xxx.12`, `xx.xx.12.4`,
  * `2001:db8:xxxx:xxxx::1`): four IPv4 parts of digits (at most 255) or placeholders, or IPv6 groups
  * of hex digits or placeholders around one `::` at most; at least one part of each kind. Such a line
- * is read with the address as written (see `read-log-fields.ts`); a fully replaced one is not.
+ * is read with the address as written (a LOG line's, see `read-log-fields.ts`; an ebtables line's
+ * `IP SRC=`, an nft trace's `ip saddr`); a fully replaced one is not.
  */
 export function isPartlyRedacted(text: string): boolean {
   let kept = 0;
@@ -57,7 +58,7 @@ export function isPartlyRedacted(text: string): boolean {
   return masked > 0 && kept > 0 && (halves.length === 2 ? groups < 8 : groups === 8);
 }
 
-/** The warning for a LOG line whose `field` (`SRC=`) holds the partly replaced address `value`, at 1-based `column`. */
+/** The warning for a log line whose `field` (`SRC=`, `IP SRC=`, `ip saddr`) holds the partly replaced address `value`, at 1-based `column`. */
 export function partlyRedactedWarning(
   field: string,
   value: string,

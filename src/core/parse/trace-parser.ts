@@ -46,7 +46,7 @@ import {
   unplacedChainMessage,
 } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
-import { type ParsedLine, SKIP } from "./parsed-line.ts";
+import { type PacketDataLine, type ParsedLine, SKIP } from "./parsed-line.ts";
 import { baseChainsOf, createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
 import { parsePveBody } from "./pve-firewall.ts";
 import { findFieldsStart, isLogKey, isLogWord } from "./read-log-fields.ts";
@@ -825,10 +825,16 @@ export class TraceParser {
     // Two pieces of one width at least: the next line's rest is said to be a fold's if the join fails.
     if (cut.width !== undefined || text.length === width) this.foldSuspect = { width, line: this.lineNo };
     const reads = (joined: string, whole: boolean) => {
-      const r = this.body(joined, detectEnvelope(joined));
+      const envelope = detectEnvelope(joined);
+      let r = this.body(joined, envelope);
+      let text = joined;
+      // A placeholder where an address was (`DST=x.x.x.x`) refuses the line whole: the fold is judged
+      // by how it reads past it, as the joined line is held (see `cutPastRedaction`).
+      if (r.kind === "error" && REDACTED_LOG_GROUP.test(r.group ?? ""))
+        ({ res: r, text } = this.readPastRedaction(joined, envelope, r));
       if (r.kind === "event" || r.kind === "packet-data") return true;
       // Still cut (at its end, or inside its last word): the next piece may go on with it.
-      return whole && r.kind === "error" && r.group === undefined && r.column > joined.lastIndexOf(" ") + 1;
+      return whole && r.kind === "error" && r.group === undefined && r.column > text.lastIndexOf(" ") + 1;
     };
     // A fold that broke right before a space leaves it first on the next piece, as a page's indent
     // would: joined either way the text is the same, and a whole piece of the width is a fold's.
@@ -1317,14 +1323,12 @@ export class TraceParser {
     // reads whole and ends in no space, unless this file was found folded (see `holdKind`).
     const source = result.kind === "event" ? result.event.source : undefined;
     const last = raw.charCodeAt(raw.length - 1);
-    // An ebtables line with its envelope and no IP/ARP tail: a bare line with that tail next is its wrapped
-    // rest (ebt_log prints the tail with pr_cont; split from it by the kernel, the tail gets an envelope too).
+    // An ebtables line with no IP/ARP tail: a bare line with that tail right after it is its wrapped rest.
+    // ebt_log prints the tail with pr_cont; the kernel splits it off only for another caller's message,
+    // which then stands between (kernel 6.18: 13 splits in 1800 lines, each after the other CPU's LOG
+    // line), and gives the tail an envelope of its own: a bare head's bare tail right after it is a wrap's.
     const tail =
-      source === "ebt-log" &&
-      plain &&
-      !given &&
-      envelope.kind !== "bare" &&
-      ebtTailMayFollow((result as { event: TraceEvent }).event);
+      source === "ebt-log" && plain && !given && ebtTailMayFollow((result as { event: TraceEvent }).event);
     const whole =
       source === "log" ||
       (source === "ebt-log" &&
@@ -1386,6 +1390,29 @@ export class TraceParser {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * Says `warning` of the packet line just read (an address partly hidden, `ip saddr 10.0.xxx.5`):
+   * grouped as an event line's warning is, once for the log with its count.
+   */
+  private packetLineWarning(
+    warning: NonNullable<PacketDataLine["warning"]>,
+    at: PositionMap | undefined,
+  ): void {
+    const position = { file: this.file, line: this.lineNo, column: lineColumn(at, warning.column) };
+    const hint = warning.hint ? { hint: warning.hint } : {};
+    if (warning.group === undefined) {
+      this.diag({ severity: "warning", message: warning.message, ...hint, position });
+      return;
+    }
+    const name = `${GROUP_MARK}${warning.message}`;
+    this.countUnknown(`${GROUP_MARK}${warning.group}`, name, {
+      severity: "warning",
+      message: unknownPrefixMessage(name, 1),
+      ...hint,
+      position,
+    });
   }
 
   /** Whether the last piece of `raw` (the line, or the pieces joined so far) ends with a space or is as long as a fold of this file. */
@@ -1468,14 +1495,16 @@ export class TraceParser {
           (atEnd || (body.charCodeAt(body.length - 1) !== 32 && result.column > body.lastIndexOf(" ") + 1));
         // A redacted address in a LOG line that, read past it, is cut at its end: its rest may be on the
         // next line, wrapped by a mail, and is joined to it; the redaction is said once, of the joined line.
-        const redacted =
+        const past =
           !cut &&
           hold &&
           plain &&
           !result.severity &&
           result.group !== undefined &&
-          REDACTED_LOG_GROUP.test(result.group) &&
-          this.cutPastRedaction(body, envelope, result);
+          REDACTED_LOG_GROUP.test(result.group)
+            ? this.cutPastRedaction(body, envelope, result)
+            : 0;
+        const redacted = past > 0;
         if (cut || redacted) {
           const name = redacted ? `${GROUP_MARK}${result.message}` : undefined;
           this.cut = {
@@ -1492,7 +1521,8 @@ export class TraceParser {
               position,
             },
             ...(this.foldWidth !== undefined ? { width: this.foldWidth } : {}),
-            ...(atEnd || name ? {} : { midToken: true }),
+            // Inside a word (past the redaction, for a redacted line): a fold's break, not a page's.
+            ...((name ? past === 1 : atEnd) ? {} : { midToken: true }),
             ...(name ? { grouped: { key: `${GROUP_MARK}${result.group}`, name } } : {}),
           };
           return;
@@ -1529,6 +1559,7 @@ export class TraceParser {
       case "packet-data": {
         // A trace's packet line is a netfilter line too, whichever line it joins (see `orphan`).
         if (counted) this.events++;
+        if (result.warning && counted) this.packetLineWarning(result.warning, at);
         const last = this.lastTraceEvent;
         // iptables >= 1.8.8 prints PACKET before its TRACE lines; older ones after the first. nft
         // always prints its packet line first, so only xtables-monitor's lines decide.
@@ -1910,11 +1941,15 @@ export class TraceParser {
   }
 
   /**
-   * Whether the LOG line `body`, refused as `r` for a placeholder where an address was, is cut at its
-   * end past it: read with each placeholder (four at most) replaced by a stand-in address, it stops
-   * at its end, as a line a mail wrapped does.
+   * The LOG line `body`, refused as `r` for a placeholder where an address was, read with each
+   * placeholder (four at most) replaced by a stand-in address: what it reads as past them, and the
+   * text read.
    */
-  private cutPastRedaction(body: string, envelope: Envelope, r: ParsedLine): boolean {
+  private readPastRedaction(
+    body: string,
+    envelope: Envelope,
+    r: ParsedLine,
+  ): { res: ParsedLine; text: string } {
     let text = body;
     let res = r;
     for (let k = 0; k < 4 && res.kind === "error" && REDACTED_LOG_GROUP.test(res.group ?? ""); k++) {
@@ -1926,9 +1961,20 @@ export class TraceParser {
       text = `${text.slice(0, from)}${v6 ? "2001:db8::1" : "192.0.2.1"}${text.slice(to)}`;
       res = this.body(text, envelope);
     }
-    return (
-      res.kind === "error" && res.group === undefined && !res.severity && res.column > text.trimEnd().length
-    );
+    return { res, text };
+  }
+
+  /**
+   * Whether the LOG line `body`, refused as `r` for a placeholder where an address was, is cut past it
+   * (see {@link readPastRedaction}): 1 when it stops at its end, as a line a mail wrapped does; 2 when
+   * it stops inside its last word, which no space ends, as a line folded at a fixed width does; else 0.
+   */
+  private cutPastRedaction(body: string, envelope: Envelope, r: ParsedLine): 0 | 1 | 2 {
+    const { res, text } = this.readPastRedaction(body, envelope, r);
+    if (res.kind !== "error" || res.group !== undefined || res.severity) return 0;
+    if (res.column > text.trimEnd().length) return 1;
+    // Inside its last word: as `place` holds a line cut so (see its `cut`).
+    return text.charCodeAt(text.length - 1) !== 32 && res.column > text.lastIndexOf(" ") + 1 ? 2 : 0;
   }
 
   /**

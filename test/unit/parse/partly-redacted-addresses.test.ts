@@ -32,8 +32,7 @@ const shape = (text: string) => {
 
 describe("addresses partly redacted before the log was shared", () => {
   it("reads a ping and its reply hidden alike on every line as the real log reads, warned of once", () => {
-    // Its LOG lines (the ebtables reader, which takes any word as an address, still refuses a
-    // placeholder in `IP DST=`: see the module comment of redacted-address.ts).
+    // Its LOG lines (its ebtables lines are read so too: partly-redacted-ebt-nft.test.ts).
     const real = fixture("real-host-to-container")
       .split("\n")
       .filter((l) => l.includes("/iptable/"))

@@ -7,7 +7,8 @@
  * `[55558.174436] EBTABLESLOG IN=va OUT=vb MAC source = aa:78:48:6c:de:e4 MAC dest = fa:77:93:e2:bc:e9
  * proto = 0x0800 IP SRC=198.51.100.1 IP DST=198.51.100.2, IP tos=0x00, IP proto=1`. A tail the kernel
  * did print apart (legacy ebt_log's `pr_cont`, another CPU's message between) is a record of its own,
- * with its own envelope: only a bare tail after a line with an envelope is a wrap's.
+ * with its own envelope: a bare tail right after its line is a wrap's (for a bare line too:
+ * bare-ebt-tail-after-head.test.ts).
  */
 import { describe, expect, it } from "vitest";
 import { type ParseOptions, parseTraceText } from "../../../src/core/parse/index.ts";

@@ -990,6 +990,10 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     [
       logLine(FIELDS.replace("SRC=198.51.100.10", "SRC=198.51.100.x")),
       logLine(FIELDS.replace("SRC=198.51.100.10", "SRC=xx.xx.100.10")),
+      // An nft trace's packet line and ebtables lines (IPv4, IPv6), read as written too.
+      'trace id a00ea269 inet t c packet: iif "eth0" ether saddr ce:86:c1:f0:30:2f ether daddr 92:40:bd:81:2b:12 ip saddr 198.51.xxx.1 ip daddr 198.51.100.2 ip dscp cs0 ip ecn not-ect ip ttl 64 ip id 61129 ip protocol icmp ip length 84 icmp type echo-request icmp code net-unreachable icmp id 22532 icmp sequence 1 ',
+      "[63676.706558] pwlines4 IN=va OUT=vb MAC source = ce:86:c1:f0:30:2f MAC dest = 92:40:bd:81:2b:12 proto = 0x0800 IP SRC=198.51.100.x IP DST=198.51.100.2, IP tos=0x00, IP proto=1",
+      "[63676.710537] pwlines6 IN=vb OUT=va MAC source = 92:40:bd:81:2b:12 MAC dest = ce:86:c1:f0:30:2f proto = 0x86dd IPv6 SRC=2001:0db8:xxxx:0000:0000:0000:0000:0002 IPv6 DST=2001:0db8:0000:0000:0000:0000:0000:0001, IPv6 priority=0x0, Next Header=58",
     ].join("\n"),
   ],
   [
