@@ -245,9 +245,16 @@ export function figurePackets(trace: StoredTrace, options: TraceDirective): Figu
 }
 
 /** What the figure's packets show: its legend keys only that (a bridge hook, a drop, a verdict). */
-function legendShown(packets: readonly Packet[]): LegendShown {
+function legendShown(packets: readonly Packet[], trace: StoredTrace): LegendShown {
   const events = packets.flatMap((p) => p.events);
+  const endpoints = labEndpoints(trace.lab);
   return {
+    // As the diagram plans it; an nftables lab's map never draws a way not in the trace (see planPath).
+    notSeen:
+      !trace.chains &&
+      packets.some(
+        (p) => planPath(p, trace.lab.ebtables, endpointLabels(p, trace.lab), endpoints).notSeen !== undefined,
+      ),
     bridge: events.some((e) => e.hook.startsWith("bridge:")),
     dropped: packets.some((p) => {
       const last = p.events[p.events.length - 1];
@@ -294,7 +301,10 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
       options.view,
       trace.meta.origin === "recorded" && trace.meta.mode === "log",
       trace.chains,
-      legendShown(wanted.flatMap((d) => (chosen[d] ? [chosen[d]] : []))),
+      legendShown(
+        wanted.flatMap((d) => (chosen[d] ? [chosen[d]] : [])),
+        trace,
+      ),
     ),
     ...blocks,
     "</figure>",

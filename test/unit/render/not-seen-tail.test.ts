@@ -128,6 +128,17 @@ describe("a pasted trace that ends before the way out (no ruleset)", () => {
     expect(zh).toContain('stepx@-->|"追蹤記錄裡沒有：<br/>IP FORWARD<br/>IP POSTROUTING"| exit');
     expect(planPath(p, "nft").notSeenHooks).toEqual(["IP FORWARD", "IP POSTROUTING"]);
   });
+
+  it("the text alternative says so too, in English and zh-TW", () => {
+    const [p] = parse(EARLY);
+    if (!p) throw new Error("one packet");
+    expect(describePath(p).summary).toBe(
+      "The request packet goes from 198.51.100.84:62702 via eth1 to 203.0.113.222:443 and crosses 2 hooks. After its last line the trace does not show it: IP FORWARD, IP POSTROUTING and the way out are a guess.",
+    );
+    expect(describePath(p, { lang: "zh-TW" }).summary).toMatch(
+      /。最後一行之後追蹤記錄裡就沒有它了：IP FORWARD、IP POSTROUTING 和送出的路是推測的。$/,
+    );
+  });
 });
 
 describe("a trace that shows its packet up to the way out", () => {
@@ -140,6 +151,7 @@ describe("a trace that shows its packet up to the way out", () => {
         const src = toMermaid(p, { view });
         expect(src, view).not.toMatch(/notSeen|not in the trace|6 4/);
       }
+      expect(describePath(p).summary).not.toContain("does not show");
     }
   });
 
