@@ -14,6 +14,7 @@ import type { Packet, ParsedTrace } from "../core/model/packet.ts";
 import { describePath } from "../core/render/describe-path.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
+import { chainsFor, packetFamily } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { dropPoint, planPath, stepVerdict } from "../core/render/plan-path.ts";
 import { stepChainName } from "../core/render/step-chain-name.ts";
@@ -249,12 +250,17 @@ function legendShown(packets: readonly Packet[], trace: StoredTrace): LegendShow
   const events = packets.flatMap((p) => p.events);
   const endpoints = labEndpoints(trace.lab);
   return {
-    // As the diagram plans it; an nftables lab's map never draws a way not in the trace (see planPath).
-    notSeen:
-      !trace.chains &&
-      packets.some(
-        (p) => planPath(p, trace.lab.ebtables, endpointLabels(p, trace.lab), endpoints).notSeen !== undefined,
-      ),
+    // As the diagram plans it.
+    notSeen: packets.some(
+      (p) =>
+        planPath(
+          p,
+          trace.lab.ebtables,
+          endpointLabels(p, trace.lab),
+          endpoints,
+          trace.chains && chainsFor(trace.chains, packetFamily(p)),
+        ).notSeen !== undefined,
+    ),
     bridge: events.some((e) => e.hook.startsWith("bridge:")),
     dropped: packets.some((p) => {
       const last = p.events[p.events.length - 1];

@@ -415,7 +415,10 @@ export function planPath(
     goTo(exit);
   }
 
-  const notSeen = chains || dropped || openEnd ? [] : unseenTail(segments, steps, nodes);
+  // An nftables map reads a TRACE's or its log chains' silence itself (lostBefore); a ruleset's own LOG
+  // rules print only what they match, so after their last line the way is as unknown as with no ruleset.
+  const ownLogs = (last.source === "log" || last.source === "ebt-log") && !isNftLogChainPrefix(last.prefix);
+  const notSeen = dropped || openEnd || (chains && !ownLogs) ? [] : unseenTail(segments, steps, nodes);
   const touched = new Set<string>([entry]);
   for (const s of segments) {
     touched.add(s.from);
@@ -456,7 +459,8 @@ export function planPath(
  * The boxes after the last step that no line shows, when the way there crosses a hook box of a layer the
  * trace has a step in (an IP-only trace says nothing of the bridge's OUTPUT and POSTROUTING a packet
  * routed into a bridge then crosses: those stay its way). Marks their arrows {@link PathSegment.notSeen}.
- * An nftables lab's map is left out: its base chains tell where the packet was lost (`lostBefore`).
+ * An nftables map with a TRACE or its log chains is left out: its base chains tell where the packet was
+ * lost (`lostBefore`).
  */
 function unseenTail(segments: PathSegment[], steps: PathStep[], nodes: Map<string, MapNode>): string[] {
   const lastStep = steps.at(-1)?.n;

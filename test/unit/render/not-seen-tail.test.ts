@@ -203,4 +203,25 @@ describe("lesson maps (lab endpoints)", () => {
     expect(plan.notSeen).toBeUndefined();
     expect(describePath(p, { chains: trace.chains }).summary).toContain("not seen after IP FORWARD");
   });
+
+  it("a ruleset's own LOG rules that stop printing: the way on is not in the trace, on an nftables map too", () => {
+    const trace = store.traces.get("docker-bridge-nft/container-to-wan-forward-drop");
+    if (!trace?.chains) throw new Error("an nftables lab");
+    const p = recorded("docker-bridge-nft/container-to-wan-forward-drop")[0] as Packet;
+    // The same lines as a contributor's `log prefix` rules inside the chains would print them.
+    const own: Packet = { ...p, events: p.events.map((e) => ({ ...e, prefix: "home fwd: " })) };
+    const options = {
+      labels: endpointLabels(own, trace.lab),
+      ebtables: trace.lab.ebtables,
+      endpoints: labEndpoints(trace.lab),
+      chains: trace.chains,
+    };
+    const plan = planPath(own, options.ebtables, options.labels, options.endpoints, trace.chains);
+    expect(plan.lostAfter).toBeUndefined();
+    expect(plan.notSeen).toEqual(["ip_POSTROUTING", "out_wan"]);
+    const cls = classes(toMermaid(own, { view: "map", ...options }));
+    expect(cls.get("ip_FORWARD")).toBe("ipHit");
+    expect(cls.get("ip_POSTROUTING")).toBe("notSeenIp");
+    expect(cls.get("out_wan")).toBe("notSeenEnd");
+  });
 });
