@@ -10,6 +10,8 @@ export interface LegendStrings {
   bridge: string;
   ip: string;
   path: string;
+  /** The way on after the trace's last line, which no line shows (dashed orange). */
+  notSeen: string;
   step: string;
   decision: string;
   faded: string;
@@ -34,6 +36,7 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     bridge: "bridge hook (ebtables), tables in kernel order",
     ip: "IP hook (iptables; ip6tables for IPv6), with conntrack",
     path: "this packet's way, in at the top, out at the bottom",
+    notSeen: "not in the trace: where the packet likely went after its last line",
     step: "step N of the list",
     decision: "decision taken, or the bridge port it left by",
     faded: "not crossed by this packet",
@@ -53,6 +56,7 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     bridge: "橋接層 hook（ebtables）：依核心順序列出各 table",
     ip: "IP 層 hook（iptables；IPv6 為 ip6tables），conntrack 標在查詢與確認的位置",
     path: "這個封包走的路，由上（進入）到下（離開）",
+    notSeen: "追蹤記錄裡沒有：封包在最後一行之後可能走的路",
     step: "步驟 N：看到封包的 table",
     decision: "途中做出的判斷（路由、橋接），或封包送出的 bridge 埠",
     faded: "這個封包沒有經過",
@@ -83,6 +87,8 @@ export interface LegendShown {
   dropped?: boolean;
   /** A step carries a base chain's verdict (TRACE lines, a host firewall's drop prefix). */
   verdicts?: boolean;
+  /** A packet's trace ends before its way out: the rest is drawn as not in the trace. */
+  notSeen?: boolean;
 }
 
 /**
@@ -99,7 +105,7 @@ export function figureLegend(
   chains?: Pick<HookChains, "boxes">,
   shown: LegendShown = {},
 ): string {
-  const { bridge = true, dropped = true, verdicts = true } = shown;
+  const { bridge = true, dropped = true, verdicts = true, notSeen = true } = shown;
   const s = legendStrings(locale);
   const item = (key: string, text: string, inner = "") =>
     `<li><span class="pw-key pw-key-${key}" aria-hidden="true">${inner}</span>${escapeHtml(text)}</li>`;
@@ -119,6 +125,7 @@ export function figureLegend(
       : []),
     ...partial.map((names) => words("†", s.only(names))),
     item("path", s.path),
+    ...(notSeen ? [item("notseen", s.notSeen)] : []),
     ...(view === "map"
       ? [
           item("step", s.step, "N"),

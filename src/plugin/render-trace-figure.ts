@@ -14,6 +14,7 @@ import type { Packet, ParsedTrace } from "../core/model/packet.ts";
 import { describePath } from "../core/render/describe-path.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
+import { chainsFor, packetFamily } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { dropPoint, planPath, stepVerdict } from "../core/render/plan-path.ts";
 import { stepChainName } from "../core/render/step-chain-name.ts";
@@ -245,9 +246,21 @@ export function figurePackets(trace: StoredTrace, options: TraceDirective): Figu
 }
 
 /** What the figure's packets show: its legend keys only that (a bridge hook, a drop, a verdict). */
-function legendShown(packets: readonly Packet[]): LegendShown {
+function legendShown(packets: readonly Packet[], trace: StoredTrace): LegendShown {
   const events = packets.flatMap((p) => p.events);
+  const endpoints = labEndpoints(trace.lab);
   return {
+    // As the diagram plans it.
+    notSeen: packets.some(
+      (p) =>
+        planPath(
+          p,
+          trace.lab.ebtables,
+          endpointLabels(p, trace.lab),
+          endpoints,
+          trace.chains && chainsFor(trace.chains, packetFamily(p)),
+        ).notSeen !== undefined,
+    ),
     bridge: events.some((e) => e.hook.startsWith("bridge:")),
     dropped: packets.some((p) => {
       const last = p.events[p.events.length - 1];
@@ -294,7 +307,10 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
       options.view,
       trace.meta.origin === "recorded" && trace.meta.mode === "log",
       trace.chains,
-      legendShown(wanted.flatMap((d) => (chosen[d] ? [chosen[d]] : []))),
+      legendShown(
+        wanted.flatMap((d) => (chosen[d] ? [chosen[d]] : [])),
+        trace,
+      ),
     ),
     ...blocks,
     "</figure>",

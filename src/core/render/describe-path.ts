@@ -42,6 +42,9 @@ const TEXT = {
     /** A walk that ends short of its way out: lost (`not seen after ...`) or dropped (`dropped: ...`). */
     endedSummary: (from: string, end: string, n: number, dir: string) =>
       `The ${dir} packet goes from ${from}, crosses ${n} ${n === 1 ? "hook" : "hooks"} and is ${end}.`,
+    /** After a trace that ends before the way out: the hooks the map draws as not in the trace. */
+    notSeen: (hooks: readonly string[]) =>
+      ` After its last line the trace does not show it: ${hooks.join(", ")} and the way out are a guess.`,
     request: "request",
     reply: "reply",
     local: "a local process",
@@ -64,6 +67,8 @@ const TEXT = {
       `這個${dir}封包從 ${from} 到 ${to}，共經過 ${n} 個 hook。`,
     endedSummary: (from: string, end: string, n: number, dir: string) =>
       `這個${dir}封包從 ${from} 出發，共經過 ${n} 個 hook，${end}。`,
+    notSeen: (hooks: readonly string[]) =>
+      `最後一行之後追蹤記錄裡就沒有它了：${hooks.join("、")} 和送出的路是推測的。`,
     request: "請求",
     reply: "回覆",
     local: "本機行程",
@@ -107,9 +112,11 @@ export function describePath(packet: Packet, given: DescribePathOptions = {}): P
       : undefined;
   const to = plan.exitIsLocal && !options.labels?.exit ? t.local : plan.exitLabel;
   const summary =
-    end === undefined
+    (end === undefined
       ? t.summary(from, to, plan.steps.length, t[packet.direction])
-      : t.endedSummary(from, end, plan.steps.length, t[packet.direction]);
+      : t.endedSummary(from, end, plan.steps.length, t[packet.direction])) +
+    // The way out after the last line is drawn as not in the trace: the words say so too.
+    (plan.notSeenHooks?.length ? t.notSeen(plan.notSeenHooks) : "");
   const decisionBefore = new Map<number, string>();
   plan.segments.forEach((seg, i) => {
     const next = plan.segments[i + 1];

@@ -30,6 +30,8 @@ export interface MapWords {
   dropped: (verdict: string, chain: string, policy: boolean) => string;
   /** The label of the arrow after a packet's last line when a NAT `rewrite` came after it (the other direction shows it). */
   unseenRewrite: (rewrite: string) => string;
+  /** The label of the arrow after a trace's last line when the way on crosses `hooks` no line shows: one line each. */
+  notInTraceLines: (hooks: readonly string[]) => string[];
 }
 
 const WORDS: Record<MapLang, MapWords> = {
@@ -49,6 +51,7 @@ const WORDS: Record<MapLang, MapWords> = {
     notSeenAfterLines: (where, to) => [`not seen after ${where}`, `(on its way to ${to})`],
     dropped: (verdict, chain, policy) => `dropped: ${verdict} in ${policy ? `${chain} policy` : chain}`,
     unseenRewrite: (rewrite) => `then ${rewrite} (not logged)`,
+    notInTraceLines: (hooks) => ["not in the trace:", ...hooks],
   },
   "zh-TW": {
     from: (what) => `來自 ${what}`,
@@ -66,6 +69,7 @@ const WORDS: Record<MapLang, MapWords> = {
     notSeenAfterLines: (where, to) => [`過了 ${where} 就不見了`, `（原本要送往 ${to}）`],
     dropped: (verdict, chain, policy) => `被丟棄：${chain} ${policy ? "預設策略的" : "的"} ${verdict}`,
     unseenRewrite: (rewrite) => `之後 ${rewrite}（未記錄）`,
+    notInTraceLines: (hooks) => ["追蹤記錄裡沒有：", ...hooks],
   },
 };
 

@@ -73,6 +73,8 @@ export interface PathSegment {
   /** The step this arrow leads into, when it leads into a box where a step was seen. */
   step?: number;
   rewrites: Rewrite[];
+  /** True for an arrow of the way out after the trace's last step that no line shows (see {@link PathPlan.notSeen}). */
+  notSeen?: true;
 }
 
 /** Where a packet's walk ended without reaching its destination. */
@@ -115,6 +117,14 @@ export interface PathPlan {
   openEnd?: boolean;
   /** Title of the box after which the recording lost the packet (`IP FORWARD`), when it should have shown it again. */
   lostAfter?: string;
+  /**
+   * The boxes of the way out after the trace's last step, in order, when that way crosses a hook of a
+   * layer the trace shows and no line shows the packet there (a trace pasted without a ruleset that ends
+   * early): a guess, drawn as not in the trace. Absent when the trace shows the packet up to its way out.
+   */
+  notSeen?: string[];
+  /** The titles of the hook boxes among {@link PathPlan.notSeen} (`IP FORWARD`), for the words. */
+  notSeenHooks?: string[];
 }
 
 function findEndpoint(
@@ -130,8 +140,16 @@ function findEndpoint(
   return short ? endpoints.find((e) => e.addresses.some((a) => shortAddress(a) === short)) : undefined;
 }
 
-function genericLayer(event: TraceEvent): "bridge" | "ip" {
-  return event.hook.startsWith("bridge:") || event.physIn || event.physOut ? "bridge" : "ip";
+/**
+ * The layer of the generic endpoint a packet comes from (`in`) or goes to (`out`): a bridge port when a
+ * bridge hook saw it or its line names a port on that side. A bridged-in packet routed out (`PHYSIN=veth1
+ * OUT=eth0`) leaves by a routed interface; one whose line names no way out yet keeps its port's layer.
+ */
+function genericLayer(event: TraceEvent, side: "in" | "out"): "bridge" | "ip" {
+  if (event.hook.startsWith("bridge:")) return "bridge";
+  const [port, dev, otherPort] =
+    side === "in" ? [event.physIn, event.in, event.physOut] : [event.physOut, event.out, event.physIn];
+  return port || (otherPort && !dev) ? "bridge" : "ip";
 }
 
 /** Shortest walk from `from` to `to` over the map's arrows, not through endpoints or the local process. */
@@ -238,7 +256,7 @@ export function planPath(
     const address = side === "in" ? event.ip?.src : event.ip?.dst;
     const found =
       findEndpoint(endpoints, devices, address) ??
-      (!generic ? undefined : endpoints.find((e) => e.layer === genericLayer(event)));
+      (!generic ? undefined : endpoints.find((e) => e.layer === genericLayer(event, side)));
     if (found) return side === "in" ? entryKey(found) : exitKey(found);
     // An endpoint the lab does not name gets a box of its own, for this packet only.
     const key = side === "in" ? "in_other" : "out_other";
@@ -247,7 +265,7 @@ export function planPath(
         key,
         kind: "endpoint",
         label: `${side === "in" ? "from" : "to"} ${label}`,
-        layer: genericLayer(event) === "bridge" ? "bridge" : "ip",
+        layer: genericLayer(event, side),
         slots: [],
       };
       nodes.set(key, node);
@@ -397,6 +415,10 @@ export function planPath(
     goTo(exit);
   }
 
+  // An nftables map reads a TRACE's or its log chains' silence itself (lostBefore); a ruleset's own LOG
+  // rules print only what they match, so after their last line the way is as unknown as with no ruleset.
+  const ownLogs = (last.source === "log" || last.source === "ebt-log") && !isNftLogChainPrefix(last.prefix);
+  const notSeen = dropped || openEnd || (chains && !ownLogs) ? [] : unseenTail(segments, steps, nodes);
   const touched = new Set<string>([entry]);
   for (const s of segments) {
     touched.add(s.from);
@@ -417,6 +439,13 @@ export function planPath(
     touched,
   };
   if (openEnd) plan.openEnd = true;
+  if (notSeen.length) {
+    plan.notSeen = notSeen;
+    plan.notSeenHooks = notSeen.flatMap((k) => {
+      const n = nodes.get(k);
+      return n?.kind === "hook" ? [n.label] : [];
+    });
+  }
   if (lostAfter) plan.lostAfter = nodes.get(prev)?.label ?? prev;
   if (dropped) {
     plan.dropped = dropped;
@@ -424,6 +453,27 @@ export function planPath(
     plan.exitLabel = mapWords("en").dropped(dropped.verdict, dropped.chain, dropped.policy);
   }
   return plan;
+}
+
+/**
+ * The boxes after the last step that no line shows, when the way there crosses a hook box of a layer the
+ * trace has a step in (an IP-only trace says nothing of the bridge's OUTPUT and POSTROUTING a packet
+ * routed into a bridge then crosses: those stay its way). Marks their arrows {@link PathSegment.notSeen}.
+ * An nftables map with a TRACE or its log chains is left out: its base chains tell where the packet was
+ * lost (`lostBefore`).
+ */
+function unseenTail(segments: PathSegment[], steps: PathStep[], nodes: Map<string, MapNode>): string[] {
+  const lastStep = steps.at(-1)?.n;
+  const from = segments.findLastIndex((s) => s.step !== undefined) + 1;
+  const tail = segments.slice(from);
+  // A hairpin's last step may sit in a box crossed before: the tail starts after its own arrow.
+  if (lastStep === undefined || !tail.length) return [];
+  const layerOf = (key: string) => nodes.get(key)?.layer;
+  const shown = new Set(steps.map((s) => layerOf(s.key)));
+  const early = tail.some((s) => nodes.get(s.to)?.kind === "hook" && shown.has(layerOf(s.to)));
+  if (!early) return [];
+  for (const s of tail) s.notSeen = true;
+  return tail.map((s) => s.to);
 }
 
 /** The map box of an nftables lab's chain: where the lab's rulesets put it, else the hook its name spells. */

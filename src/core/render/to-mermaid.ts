@@ -86,6 +86,15 @@ const CLASS_DEFS = [
   "classDef faded opacity:0.45,stroke-dasharray:4 3",
   "classDef endpoint fill:#e1bee7,stroke:#6a1b9a,stroke-width:2px,color:#1a1a1a",
 ];
+// Not in the trace (the way on after its last line, a guess): the layer's fill washed out as off the path,
+// the path's orange as a dashed border, the theme's own text colour; never the solid border of a seen box.
+const NOT_SEEN = "fill-opacity:0.3,stroke:#e65100,stroke-width:2px,stroke-dasharray:6 4";
+const NOT_SEEN_CLASS_DEFS = [
+  `classDef notSeenBr fill:#c8e6c9,${NOT_SEEN}`,
+  `classDef notSeenIp fill:#bbdefb,${NOT_SEEN}`,
+  `classDef notSeen fill:#ffe0b2,${NOT_SEEN}`,
+  `classDef notSeenEnd fill:#e1bee7,${NOT_SEEN}`,
+];
 // Tight spacing keeps the whole map inside a ~720 px column; kept in the source so a copy renders the same.
 const layout = (wrappingWidth: number) => [
   "---",
@@ -105,6 +114,8 @@ const DROPPED_CLASS_DEF = "classDef dropped fill:#ffcdd2,stroke:#b71c1c,stroke-w
 // No label colour: the theme's own label text keeps NAT labels readable in light and dark.
 const STEP_LINK_STYLE = "stroke:#e65100,stroke-width:3px";
 const MAP_LINK_STYLE = "stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:4 3";
+// The way on after the trace's last line: the path's colour, dashed and thinner than a seen arrow.
+const NOT_SEEN_LINK_STYLE = "stroke:#e65100,stroke-width:2px,stroke-dasharray:6 4";
 
 /** The path views' options: the packet too (the unseen rewrite's line is one of its events). */
 type PathOptions = ToMermaidOptions & { packet: Packet };
@@ -283,21 +294,39 @@ function mapView(
     const k = `${seg.from}>${seg.to}`;
     if (!ids.has(k)) ids.set(k, seg.step === undefined ? `p${i}` : `step${seg.step}`);
   });
+  // An arrow the way takes both before and after the last step (a hairpin) was seen: drawn as seen.
+  const seenArrows = new Set(plan.segments.filter((s) => !s.notSeen).map((s) => `${s.from}>${s.to}`));
   const pathLinks: number[] = [];
   const mapLinks: number[] = [];
+  const notSeenLinks: number[] = [];
   [...edges, ...extra.map((s): [string, string] => [s.from, s.to])].forEach(([from, to], i) => {
     const id = ids.get(`${from}>${to}`);
     lines.push(`  ${prefix}${from} ${prefix}${id ?? `e${i}`}@--> ${prefix}${to}`);
-    (id ? pathLinks : mapLinks).push(i);
+    (!id ? mapLinks : seenArrows.has(`${from}>${to}`) ? pathLinks : notSeenLinks).push(i);
   });
 
   lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
   const stepped = new Set(plan.steps.map((s) => s.key));
+  // A box crossed before the last step too (a hairpin) was seen; only the rest is not in the trace.
+  const seenBoxes = new Set(plan.segments.filter((s) => !s.notSeen).flatMap((s) => [s.from, s.to]));
+  const notSeen = new Set((plan.notSeen ?? []).filter((k) => !seenBoxes.has(k) && !stepped.has(k)));
+  if (notSeen.size) lines.push(...NOT_SEEN_CLASS_DEFS.map((c) => `  ${c}`));
   const groups = new Map<string, string[]>();
   const put = (cls: string, key: string) => groups.set(cls, [...(groups.get(cls) ?? []), prefix + key]);
   for (const n of all) {
     const br = n.layer === "bridge";
-    if (n.key === plan.entryKey || (n.key === plan.exitKey && !plan.dropped && !plan.openEnd)) {
+    if (notSeen.has(n.key)) {
+      put(
+        n.kind === "hook"
+          ? br
+            ? "notSeenBr"
+            : "notSeenIp"
+          : n.kind === "endpoint"
+            ? "notSeenEnd"
+            : "notSeen",
+        n.key,
+      );
+    } else if (n.key === plan.entryKey || (n.key === plan.exitKey && !plan.dropped && !plan.openEnd)) {
       put("endpoint", n.key);
     } else if (plan.dropped && n.key === plan.exitKey) {
       put("dropped", n.key);
@@ -315,6 +344,7 @@ function mapView(
   for (const [cls, keys] of groups) lines.push(`  class ${keys.join(",")} ${cls}`);
   if (mapLinks.length) lines.push(`  linkStyle ${mapLinks.join(",")} ${MAP_LINK_STYLE}`);
   if (pathLinks.length) lines.push(`  linkStyle ${pathLinks.join(",")} ${STEP_LINK_STYLE}`);
+  if (notSeenLinks.length) lines.push(`  linkStyle ${notSeenLinks.join(",")} ${NOT_SEEN_LINK_STYLE}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -405,8 +435,10 @@ function drawPath(
     event: options.packet.events[options.unseen.afterEvent],
   };
   const unseenAfter = unseen ? groups.findIndex((g) => g.some((s) => s.event === unseen.event)) : -1;
-  const arrow = (rewrites: string[]) =>
-    rewrites.length ? `-->|"${escapeMermaidLabel(rewrites.join(" · "))}"|` : "-->";
+  const arrow = (rewrites: string[], more: string[] = []) => {
+    const parts = [...(rewrites.length ? [rewrites.join(" · ")] : []), ...more].map(escapeMermaidLabel);
+    return parts.length ? `-->|"${parts.join("<br/>")}"|` : "-->";
+  };
   let prev = entry;
   let pending: string[] = [];
   groups.forEach((group, i) => {
@@ -419,14 +451,21 @@ function drawPath(
     prev = `${prefix}s${first.n}`;
     pending = i === unseenAfter && unseen ? [w.unseenRewrite(formatRewrite(unseen, plan.direction))] : [];
   });
-  lines.push(`  ${prev} ${prefix}stepx@${arrow(pending)} ${exit}`);
+  // The way on after the last line, when it crosses hooks no line shows: named on its arrow, drawn dashed.
+  // One line per hook: a phone's path view is narrow, and the hooks read as the list of what is missing.
+  const notSeen = plan.notSeen ? w.notInTraceLines(plan.notSeenHooks ?? []) : [];
+  lines.push(`  ${prev} ${prefix}stepx@${arrow(pending, notSeen)} ${exit}`);
   lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
   if (ip.length) lines.push(`  class ${ip.join(",")} ipHit`);
   if (bridge.length) lines.push(`  class ${bridge.join(",")} brHit`);
-  lines.push(`  class ${plan.dropped || plan.openEnd ? entry : `${entry},${exit}`} endpoint`);
+  lines.push(`  class ${plan.dropped || plan.openEnd || plan.notSeen ? entry : `${entry},${exit}`} endpoint`);
   if (plan.dropped) lines.push(`  ${DROPPED_CLASS_DEF}`, `  class ${exit} dropped`);
   // Where a packet went after the trace lost it is not known: its way out is drawn faded.
   else if (plan.openEnd) lines.push(`  class ${exit} faded`);
-  lines.push(`  linkStyle ${groups.map((_, i) => i).join(",")},${groups.length} ${STEP_LINK_STYLE}`);
+  else if (plan.notSeen)
+    lines.push(...NOT_SEEN_CLASS_DEFS.map((c) => `  ${c}`), `  class ${exit} notSeenEnd`);
+  const seenLinks = groups.map((_, i) => i).concat(plan.notSeen ? [] : [groups.length]);
+  lines.push(`  linkStyle ${seenLinks.join(",")} ${STEP_LINK_STYLE}`);
+  if (plan.notSeen) lines.push(`  linkStyle ${groups.length} ${NOT_SEEN_LINK_STYLE}`);
   return `${lines.join("\n")}\n`;
 }

@@ -16,6 +16,7 @@ describe("figureLegend", () => {
       "bridge",
       "ip",
       "path",
+      "notseen",
       "step",
       "decision",
       "faded",
@@ -29,15 +30,18 @@ describe("figureLegend", () => {
       bridge: false,
       dropped: false,
       verdicts: false,
+      notSeen: false,
     });
     expect(keys(html)).toEqual(["ip", "path"]);
     expect(html).toContain("simulator: …");
-    expect(keys(figureLegend("en", "path", false, undefined, { bridge: true, dropped: true }))).toEqual([
-      "bridge",
-      "ip",
-      "path",
-      "dropped",
-    ]);
+    expect(
+      keys(figureLegend("en", "path", false, undefined, { bridge: true, dropped: true, notSeen: false })),
+    ).toEqual(["bridge", "ip", "path", "dropped"]);
+    // A trace that ends before the way out: its dashed rest is keyed, in both languages.
+    const early = figureLegend("en", "path", false, undefined, { bridge: false, dropped: false });
+    expect(keys(early)).toEqual(["ip", "path", "notseen"]);
+    expect(early).toContain("not in the trace: where the packet likely went after its last line");
+    expect(figureLegend("zh-tw", "map", false)).toContain("追蹤記錄裡沒有：封包在最後一行之後可能走的路");
   });
 
   it("keys an nftables figure's verdicts only where a step carries one", () => {
