@@ -19,6 +19,7 @@ import {
 import { directedBroadcast, formatIpv4 } from "../simulate/ipv4.ts";
 import type { LabHost } from "../trace-file/schema.ts";
 import { deviceRouteLink } from "./device-route-link.ts";
+import { switchSharedLinks } from "./shared-link-switch.ts";
 
 /** A name given on the command line: `--container NAME=IP[,port=PORT][,mac=MAC]` or `--peer NAME=IP[,mac=MAC]`. */
 export interface NamedAddress {
@@ -957,6 +958,8 @@ export function inferLab(
       const mtu = ifaces.find((x) => i.peer === `${hostName}/${x.name}`)?.mtu;
       if (mtu !== undefined && mtu !== 1500 && i.mtu === undefined) i.mtu = mtu;
     }
+  // Two hosts on one link of the host's (a peer beside the gateway): a switch between them, not a one-way peer.
+  switchSharedLinks(hosts, hostName, notes);
   return {
     hosts,
     owner,
