@@ -18,6 +18,8 @@ import {
 } from "../simulate/ip-address.ts";
 import { directedBroadcast, formatIpv4 } from "../simulate/ipv4.ts";
 import type { LabHost } from "../trace-file/schema.ts";
+import { deviceRouteLink } from "./device-route-link.ts";
+import { switchSharedLinks } from "./shared-link-switch.ts";
 
 /** A name given on the command line: `--container NAME=IP[,port=PORT][,mac=MAC]` or `--peer NAME=IP[,mac=MAC]`. */
 export interface NamedAddress {
@@ -720,6 +722,35 @@ export function inferLab(
       (r.type ?? "unicast") === "unicast"
     );
   });
+  // The host links a peer can sit on: no bridge (containers are there), no bridge port, no loopback.
+  const peerLinks = ifaces.filter((i) => i.kind !== "bridge" && i.kind !== "loopback" && !i.master);
+  /**
+   * The host link `addr` is a neighbour on: the one whose own subnet holds it, else the one a route
+   * without a gateway puts it on (deviceRouteLink), unless the log shows it coming in by another device.
+   */
+  const onLinkOf = (addr: string, inDev: string | undefined, routes: readonly Json[]) => {
+    const own = peerLinks.find((i) => i.addresses.some((a) => within(a, addr)));
+    if (own) {
+      const cidr = own.addresses.find((a) => within(a, addr)) as string;
+      const [hostAddr, len] = cidr.split("/") as [string, string];
+      return { name: own.name, prefix: subnetOf(cidr), len, hostAddr, route: false };
+    }
+    const byRoute = deviceRouteLink(addr, routes, new Set(peerLinks.map((i) => i.name)));
+    if (!byRoute || (inDev && inDev !== byRoute.dev)) return undefined;
+    const dev = peerLinks.find((i) => i.name === byRoute.dev) as Iface;
+    const family = addressFamily(addr);
+    const mine = dev.addresses
+      .map((a) => a.split("/")[0] as string)
+      .filter((a) => addressFamily(a) === family);
+    const hostAddr = mine.find((a) => within(byRoute.prefix, a)) ?? mine[0];
+    return {
+      name: dev.name,
+      prefix: byRoute.prefix,
+      len: byRoute.prefix.split("/")[1] as string,
+      hostAddr,
+      route: true,
+    };
+  };
   const peers = new Map<string, LabHost>();
   let wan: LabHost | undefined;
   const translated = translatedAddresses(packets);
@@ -735,30 +766,33 @@ export function inferLab(
     const via = (v6 ? routes6 : routes4).find((r) => r.dst === "default" && typeof r.gateway === "string");
     // The default gateway is on a host link, but it is the `wan` host itself, not a peer to name.
     const isGateway = via !== undefined && canonicalAddress(String(via.gateway)) === addr;
-    const link = isGateway
-      ? undefined
-      : ifaces.find((i) => i.kind !== "bridge" && !i.master && i.addresses.some((a) => within(a, addr)));
+    const link = isGateway ? undefined : onLinkOf(addr, info.dev, v6 ? routes6 : routes4);
     if (link) {
       const named = given.get(addr);
       if (!named) {
         missingNames.push(`--peer NAME=${addr}`);
         continue;
       }
-      const cidr = link.addresses.find((a) => within(a, addr)) as string;
       const mac = named.mac ?? info.mac;
       if (!mac)
         questions.push(
           `${addr} (${named.name}): no line shows its MAC: add it as --peer ${named.name}=${addr},mac=MAC`,
         );
       const known = [...peers.values()].find((p) => p.name === named.name);
-      const offLink = (routedTo.get(addr) ?? []).some((d) => !notAHost(d) && !within(cidr, d));
-      // The host's address on the link is the peer's gateway, as a container's bridge address is.
-      const viaHost = offLink ? [{ to: "default", via: cidr.split("/")[0] as string, dev: "eth0" }] : [];
+      const offLink = (routedTo.get(addr) ?? []).some((d) => !notAHost(d) && !within(link.prefix, d));
+      // The host's address on the link is the peer's gateway, as a container's bridge address is; one
+      // outside the link's prefix (a device route's link) is reached by a host route of its own.
+      const toHost =
+        link.hostAddr && !within(link.prefix, link.hostAddr)
+          ? [{ to: `${link.hostAddr}/${hostLen(link.hostAddr)}`, dev: "eth0" }]
+          : [];
+      const viaHost =
+        offLink && link.hostAddr ? [...toHost, { to: "default", via: link.hostAddr, dev: "eth0" }] : [];
       if (known) {
         // The same peer's address of the other family.
         const eth0 = known.interfaces[1] as { addresses: string[] };
-        eth0.addresses.push(`${addr}/${cidr.split("/")[1]}`);
-        known.routes.push(...viaHost, { to: subnetOf(cidr), dev: "eth0" });
+        eth0.addresses.push(`${addr}/${link.len}`);
+        known.routes.push(...viaHost, { to: link.prefix, dev: "eth0" });
       } else
         peers.set(
           addr,
@@ -769,14 +803,18 @@ export function inferLab(
             `peer ${named.name}`,
             {
               mac,
-              addresses: [`${addr}/${cidr.split("/")[1]}`],
+              addresses: [`${addr}/${link.len}`],
               kind: "other",
               peer: `${hostName}/${link.name}`,
             },
-            [...viaHost, { to: subnetOf(cidr), dev: "eth0" }],
+            [...viaHost, { to: link.prefix, dev: "eth0" }],
           ),
         );
       owner.set(addr, named.name);
+      if (link.route)
+        notes.push(
+          `${addr} (${named.name}) is on the host's ${link.name}: the host's route ${link.prefix} dev ${link.name} has no gateway, so its addresses are neighbours there (no address of ${link.name} covers ${addr})`,
+        );
       continue;
     }
     if (!via) {
@@ -950,6 +988,8 @@ export function inferLab(
       const mtu = ifaces.find((x) => i.peer === `${hostName}/${x.name}`)?.mtu;
       if (mtu !== undefined && mtu !== 1500 && i.mtu === undefined) i.mtu = mtu;
     }
+  // Two hosts on one link of the host's (a peer beside the gateway): a switch between them, not a one-way peer.
+  switchSharedLinks(hosts, hostName, notes);
   return {
     hosts,
     owner,

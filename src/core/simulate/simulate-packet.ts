@@ -735,7 +735,10 @@ export class Simulator {
     ev.steps = run.steps;
     ev.logs = run.logs;
     ev.verdict = run.nat ? run.nat.kind : run.verdict;
-    if (run.trace && family !== "bridge") {
+    // `meta nftrace set 1` marks the skb whatever the family: a bridge chain's mark is still set at every
+    // later chain of the packet, bridge and IP alike (kernel 6.18: a bridge prerouting chain's trace went on
+    // into inet prerouting, bridge input, forward and postrouting; test/fixtures/bridge-nftrace).
+    if (run.trace) {
       this.tracing = true;
       ev.traced = true;
     }
