@@ -1433,6 +1433,11 @@ export function findFieldsStart(line: string, from: number): number {
     const sp = line.indexOf(" ", at + 3);
     // Any length: a name longer than Linux allows is reported by `readLogFields`, not skipped.
     if (sp > 0 && line.startsWith("OUT=", sp + 1)) return at;
+    // 2.4-era bridge-netfilter ipt_LOG printed PHYSIN= between IN= and OUT= (`IN=br0 PHYSIN=eth0 OUT=br0`).
+    if (sp > 0 && line.startsWith("PHYSIN=", sp + 1)) {
+      const sp2 = line.indexOf(" ", sp + 8);
+      if (sp2 > 0 && line.startsWith("OUT=", sp2 + 1)) return at;
+    }
     // Other white space, or none, before OUT= (a forum's doubled space, a tab): `readLogFields` reads or reports it.
     DAMAGED_OUT.lastIndex = at + 3;
     const m = DAMAGED_OUT.exec(line);
