@@ -1459,6 +1459,9 @@ function cutLastField(line: string, ev: TraceEvent): FieldError | undefined {
   };
 }
 
+/** ulogd's LOGEMU prints the TOS as two hex digits without `0x` (`TOS=00`); the kernel with it. */
+const ULOGD_TOS = / TOS=[0-9A-Fa-f]{2} /;
+
 /** ICMP types after whose `[quoted packet]` nf_log_syslog prints `MTU=` (IPv4 3/4 fragmentation needed, IPv6 2). */
 function mtuFollows(l4: L4Info, v6: boolean): boolean {
   return v6 ? l4.icmpType === 2 : l4.icmpType === 3 && l4.icmpCode === 4;
@@ -1474,7 +1477,10 @@ function mtuFollows(l4: L4Info, v6: boolean): boolean {
  * format goes on (`UID=` without `GID=`, a key without its value), so the line was cut.
  */
 function mayEndLine(line: string, last: string, ev: TraceEvent): boolean {
+  // The kernel prints `MARK=0x2a` (and no MARK= for a mark of 0): on its lines `MARK=0` is a cut one. A
+  // ulogd line (`TOS=00`, printpkt.c's `TOS=%02X`) from UniFi's build prints `MARK=0`, `MARK=40000`: whole there, as `LEN=73` is.
   if (/^MARK=0x[0-9a-f]{1,8}$/.test(last)) return true;
+  if (/^MARK=[0-9a-fA-F]{1,10}$/.test(last) && ULOGD_TOS.test(line)) return true;
   if (/^GID=\d+$/.test(last)) return / UID=\d+ GID=\d+$/.test(line);
   const ip = ev.ip;
   if (!ip) {
