@@ -16,10 +16,12 @@ import {
   NETDEV_HINT,
   PREFIX_HINT,
   TRACE_USER_CHAIN_HINT,
+  TRACE_USER_CHAIN_REFUSED_HINT,
   TRAILING_SPACE_HINT,
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
 } from "../core/parse/parse-hints.ts";
+import { SPACED_VALUE_HINT } from "../core/parse/read-log-fields.ts";
 import { PARTLY_REDACTED_HINT, REDACTED_LOG_HINT } from "../core/parse/redacted-address.ts";
 import { UNKNOWN_PROTOCOL_HINT } from "../core/simulate/nft-protocol-names.ts";
 import { REDACTED_ADDRESS_HINT } from "../core/simulate/redacted-address.ts";
@@ -1127,6 +1129,20 @@ export const MORE_MESSAGES: readonly Known[] = [
         : `它的 IN= ${said(m[9])}、OUT= ${said(m[10])} 不符合 ${m[11]} 的任何 base chain`;
       return `第一行 TRACE 在 ${m[1]} 的 user chain '${m[2]}' 的封包：iptables 的 TRACE 會先印出跳到它的 base chain（${m[3]}），所以貼上的內容少了前面的行；${which}${lines(m[12])}`;
     },
+  },
+  {
+    code: "trace-user-chain-after-refused",
+    english:
+      /^packets whose first TRACE line read is at (\S+) chain '(.*)', a user chain, right after a line that was refused with an error: that line is likely the packet's line at the base chain that jumped to it, so the packet is drawn from (\S+) '(.*)' on(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `第一行讀到的 TRACE 在 ${m[1]} 的 user chain '${m[2]}'、緊接在一行因錯誤而拒絕讀取的行後面的封包：那一行很可能就是這個封包在跳到它的 base chain 上的那一行，所以封包從 ${m[3]} '${m[4]}' 開始畫出${lines(m[5])}`,
+  },
+  {
+    code: "log-spaces-inside-value",
+    english:
+      /^read the value of (.+?) as '(.*)', without the run of spaces in it: the kernel prints one space between fields and none inside a value, so the copy put them there(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `${m[1]} 的值讀成 '${m[2]}'，去掉了其中連續的空白：核心在欄位之間只印一個空白，值裡面不會有空白，所以這些空白是複製時加進來的${lines(m[3])}`,
   },
   {
     code: "log-tail-first-line",
@@ -2505,6 +2521,14 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    SPACED_VALUE_HINT,
+    "終端機把一行折行時，或網頁，會在斷開的地方加上空白；請從日誌檔或用 journalctl -k 複製，才能確定那裡沒有少掉字元",
+  ],
+  [
+    TRACE_USER_CHAIN_REFUSED_HINT,
+    "修正那一行被拒絕的行（它的錯誤訊息說明了哪裡不對），或重新複製這段 trace：讀到它之後，封包就會從它的 base chain 開始",
+  ],
   [
     TRACE_USER_CHAIN_HINT,
     "請從封包的第一行開始貼上 trace（TRACE 從 raw PREROUTING 或 raw OUTPUT 開始）：在那之前，這條 chain 以自己的名字顯示，不放在任何 hook 上",

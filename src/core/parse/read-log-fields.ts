@@ -414,6 +414,81 @@ function maskedAddress(line: string, key: string, from: number, to: number): boo
   return true;
 }
 
+/**
+ * Keys whose value the kernel never leaves empty (addresses, numbers, a protocol): spaces after their
+ * `=` are a copy's, not an empty value. Interface names and `MAC=` may be empty, so are not here.
+ */
+const VALUED_CODES = new Set(
+  [
+    ...NUMERIC_KEYS,
+    "SRC",
+    "DST",
+    "PROTO",
+    "SPORT",
+    "IPSRC",
+    "IPDST",
+    "MACSRC",
+    "MACDST",
+    "MACPROTO",
+    "HTYPE",
+    "OPCODE",
+    "PTYPE",
+    "GATEWAY",
+    "SPI",
+    "TUNNEL",
+    "VPROTO",
+    "VID",
+  ].map(wordCode),
+);
+
+/**
+ * Where the value after the spaces at `from` starts, when it is one (not another field `KEY=`, a word
+ * the kernel prints such as `DF`, or a bracket): else -1, and the empty value is refused as before.
+ */
+function valueAfterSpaces(line: string, from: number, to: number): number {
+  let k = from;
+  while (k < to && line.charCodeAt(k) === 32) k++;
+  if (k >= to || line.charCodeAt(k) === 91) return -1;
+  let end = line.indexOf(" ", k);
+  if (end < 0 || end > to) end = to;
+  if (line.lastIndexOf("=", end - 1) >= k) return -1;
+  const code = scanWord(line, k, end);
+  return code >= 0 && WORD_CODES.has(code) ? -1 : k;
+}
+
+/** Where the last {@link readLogFields} first read a value past a run of spaces (-1: none), and what it read. */
+let spacedAt = -1;
+let spacedKey = "";
+let spacedValue = "";
+
+/** Notes the first value read past spaces (`key` at `from`, its value at `at`, or `value` when given). */
+function noteSpaced(line: string, key: string, from: number, at: number, value?: string): void {
+  if (spacedAt >= 0) return;
+  spacedAt = from;
+  spacedKey = key;
+  if (value !== undefined) spacedValue = value;
+  else {
+    const end = line.indexOf(" ", at);
+    spacedValue = line.slice(at, end < 0 ? line.length : end);
+  }
+}
+
+/** The grouped warning for the value the last {@link readLogFields} read past spaces, or undefined. */
+function spacedWarning(): FieldError | undefined {
+  if (spacedAt < 0) return undefined;
+  return {
+    column: spacedAt + 1,
+    message: `read the value of ${spacedKey} as '${spacedValue}', without the run of spaces in it: the kernel prints one space between fields and none inside a value, so the copy put them there`,
+    hint: SPACED_VALUE_HINT,
+    warning: true,
+    group: "spaces inside a value",
+  };
+}
+
+/** The hint for a value read past a run of spaces (see {@link spacedWarning}). */
+export const SPACED_VALUE_HINT =
+  "a terminal that wrapped the line, or a web page, adds spaces where it broke it; copy the log from its file or with journalctl -k to be sure no character was lost there";
+
 /** The grouped warning for the partly redacted address the last {@link readLogFields} read, or undefined. */
 function maskedWarning(line: string): FieldError | undefined {
   if (maskedAt < 0) return undefined;
@@ -680,7 +755,16 @@ function readFields(
         if (kernel && (close < 0 || close > to))
           return { column: sp + 2, message: "expected ')' closing the options 'OPT (...'", hint: CUT_HINT };
         const end = close < 0 || close > to ? to : close;
-        const hex = line.slice(sp + 2, end).trim();
+        const raw = line.slice(sp + 2, end);
+        let hex = raw.trim();
+        // TCP and IPv4 options are bare hex digits (`OPT (020405B4...)`): spaces in them are a copy's.
+        if (/\s/.test(raw) && !target.ip?.src.includes(":")) {
+          const bare = hex.replace(/\s+/g, "");
+          if (/^[0-9A-Fa-f]+$/.test(bare)) {
+            noteSpaced(line, "OPT (...)", sp + 2, sp + 2, bare);
+            hex = bare;
+          }
+        }
         if (afterProto && target.l4) target.l4.tcpOptions = hex;
         else if (target.ip?.src.includes(":")) {
           // IPv6 `--log-ip-options` prints each extension header inside its own `OPT ( ... )`, kept one by one.
@@ -706,7 +790,16 @@ function readFields(
       i = sp;
       continue;
     }
-    const vs = eq + 1;
+    let vs = eq + 1;
+    // `SRC=     110.110.110.108`: a copy from a wrapped terminal put spaces after the `=` of a field
+    // that always has a value; the value after them is read (and warned of once), not refused.
+    if (line.charCodeAt(vs) === 32 && code >= 0 && VALUED_CODES.has(code)) {
+      const at = valueAfterSpaces(line, vs, to);
+      if (at > 0) {
+        noteSpaced(line, `${KEY_CODES.get(code)}=`, vs, at);
+        vs = at;
+      }
+    }
     const numeric = code < 0 ? undefined : NUMERIC_CODES.get(code);
     if (numeric !== undefined) {
       // Most fields are numbers: read the digits up to the space, no search for it first.
@@ -719,7 +812,7 @@ function readFields(
         continue;
       }
     }
-    sp = line.indexOf(" ", eq);
+    sp = line.indexOf(" ", vs);
     if (sp < 0 || sp > to) sp = to;
     const key = code < 0 ? undefined : KEY_CODES.get(code);
     // Unknown keys are skipped (newer kernels may add some), remembered as damage if a field is missing.
@@ -1220,6 +1313,7 @@ export function readLogFields(
 ): FieldError | undefined {
   upperMacAt = -1;
   maskedAt = -1;
+  spacedAt = -1;
   const target: PacketTarget = {};
   const err = readFields(line, from, line.length, ev, target, true, kernel, family);
   if (err) return err;
@@ -1247,7 +1341,7 @@ export function readLogFields(
     const bad = badInterfaceName(line, from, ev);
     if (bad) return bad;
   }
-  if (!kernel) return upperMacWarning() || maskedWarning(line);
+  if (!kernel) return upperMacWarning() || maskedWarning(line) || spacedWarning();
   const cut = cutLastField(line, ev);
   // A line cut short is the error; else only a MAC= of another length than 14 or 18 bytes, or not
   // of hex pairs, is kept raw (the fast path gives up on it): this rare branch checks its form.
@@ -1256,7 +1350,8 @@ export function readLogFields(
     (ev.macRaw !== undefined && badMac(line, from, ev.macRaw)) ||
     cut ||
     upperMacWarning() ||
-    maskedWarning(line)
+    maskedWarning(line) ||
+    spacedWarning()
   );
 }
 
@@ -1364,6 +1459,9 @@ function cutLastField(line: string, ev: TraceEvent): FieldError | undefined {
   };
 }
 
+/** ulogd's LOGEMU prints the TOS as two hex digits without `0x` (`TOS=00`); the kernel with it. */
+const ULOGD_TOS = / TOS=[0-9A-Fa-f]{2} /;
+
 /** ICMP types after whose `[quoted packet]` nf_log_syslog prints `MTU=` (IPv4 3/4 fragmentation needed, IPv6 2). */
 function mtuFollows(l4: L4Info, v6: boolean): boolean {
   return v6 ? l4.icmpType === 2 : l4.icmpType === 3 && l4.icmpCode === 4;
@@ -1379,7 +1477,10 @@ function mtuFollows(l4: L4Info, v6: boolean): boolean {
  * format goes on (`UID=` without `GID=`, a key without its value), so the line was cut.
  */
 function mayEndLine(line: string, last: string, ev: TraceEvent): boolean {
+  // The kernel prints `MARK=0x2a` (and no MARK= for a mark of 0): on its lines `MARK=0` is a cut one. A
+  // ulogd line (`TOS=00`, printpkt.c's `TOS=%02X`) from UniFi's build prints `MARK=0`, `MARK=40000`: whole there, as `LEN=73` is.
   if (/^MARK=0x[0-9a-f]{1,8}$/.test(last)) return true;
+  if (/^MARK=[0-9a-fA-F]{1,10}$/.test(last) && ULOGD_TOS.test(line)) return true;
   if (/^GID=\d+$/.test(last)) return / UID=\d+ GID=\d+$/.test(line);
   const ip = ev.ip;
   if (!ip) {
@@ -1406,7 +1507,9 @@ function mayEndLine(line: string, last: string, ev: TraceEvent): boolean {
   switch (l4.proto) {
     case "tcp":
       return (
-        /^URGP=\d+$/.test(last) || (/^\([0-9A-F]*\)$/.test(last) && / URGP=\d+ OPT \([0-9A-F]*\)$/.test(line))
+        /^URGP=\d+$/.test(last) ||
+        // The options' closing `)` is there (spaces a copy put inside them are warned of on their own).
+        (last.endsWith(")") && / URGP=\d+ OPT \([0-9A-Fa-f ]*\)$/.test(line))
       );
     case "udp":
     case "udplite":
@@ -1433,6 +1536,11 @@ export function findFieldsStart(line: string, from: number): number {
     const sp = line.indexOf(" ", at + 3);
     // Any length: a name longer than Linux allows is reported by `readLogFields`, not skipped.
     if (sp > 0 && line.startsWith("OUT=", sp + 1)) return at;
+    // 2.4-era bridge-netfilter ipt_LOG printed PHYSIN= between IN= and OUT= (`IN=br0 PHYSIN=eth0 OUT=br0`).
+    if (sp > 0 && line.startsWith("PHYSIN=", sp + 1)) {
+      const sp2 = line.indexOf(" ", sp + 8);
+      if (sp2 > 0 && line.startsWith("OUT=", sp2 + 1)) return at;
+    }
     // Other white space, or none, before OUT= (a forum's doubled space, a tab): `readLogFields` reads or reports it.
     DAMAGED_OUT.lastIndex = at + 3;
     const m = DAMAGED_OUT.exec(line);

@@ -2,7 +2,8 @@
  * The fast path for the kernel LOG lines that make up almost every real log:
  * an IPv4 TCP, UDP or ICMP echo packet exactly as `nf_log_syslog` prints it
  * (`IN= OUT= [PHYSIN=] [PHYSOUT=] [MAC=] SRC= DST= LEN= TOS= PREC= TTL= ID=
- * [CE] [DF] [MF] PROTO=...`, each field ending in a space). It reads the
+ * [CE] [DF] [MF] PROTO=...`, each field ending in a space; 2.4's bridge-netfilter
+ * ipt_LOG printed `IN= [PHYSIN=] OUT= [PHYSOUT=]`, read too). It reads the
  * fields in that fixed order with one forward scan, and builds the same event
  * the general reader (`read-log-fields.ts`) would; any other line, or any
  * surprise along the way (another field, a damaged value, a cut line), gives
@@ -138,8 +139,16 @@ export function scanLogFields(line: string, at: number, ev: TraceEvent): boolean
   if (line.charCodeAt(end - 1) !== 32) return false;
   let i = at + 3;
   let sp = nameEnd(line, i);
-  if (sp < 0 || !line.startsWith(" OUT=", sp)) return false;
+  if (sp < 0) return false;
   ev.in = line.slice(i, sp);
+  // 2.4-era bridge-netfilter put PHYSIN= before OUT= (`IN=br0 PHYSIN=eth0 OUT=br0 PHYSOUT=eth1`).
+  if (line.startsWith(" PHYSIN=", sp)) {
+    i = sp + 8;
+    sp = nameEnd(line, i);
+    if (sp < 0) return false;
+    ev.physIn = line.slice(i, sp);
+  }
+  if (!line.startsWith(" OUT=", sp)) return false;
   i = sp + 5;
   sp = nameEnd(line, i);
   if (sp < 0) return false;

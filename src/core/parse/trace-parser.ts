@@ -40,6 +40,8 @@ import {
   netdevSkipped,
   PREFIX_HINT,
   TRACE_USER_CHAIN_HINT,
+  TRACE_USER_CHAIN_REFUSED_HINT,
+  traceUserChainAfterRefusedMessage,
   traceUserChainMessage,
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
@@ -1832,11 +1834,19 @@ export class TraceParser {
   private traceUserChainStart(ev: TraceEvent): void {
     const table = ev.hook.slice(ev.hook.indexOf(":") + 1, ev.hook.lastIndexOf(":"));
     const chain = ev.hook.slice(ev.hook.lastIndexOf(":") + 1);
-    const name = `${GROUP_MARK}${traceUserChainMessage(table, chain, baseChainsOf(table) ?? [], !!ev.in, !!ev.out)}`;
+    // The line just before was refused (an error said so): it was in the paste, not missing, and likely this packet's.
+    const refused = this.diagnostics.findLast(
+      (d) => d.severity === "error" && d.position.file === ev.position.file,
+    );
+    const before = refused !== undefined && refused.position.line === ev.position.line - 1;
+    const text = before
+      ? traceUserChainAfterRefusedMessage(table, chain)
+      : traceUserChainMessage(table, chain, baseChainsOf(table) ?? [], !!ev.in, !!ev.out);
+    const name = `${GROUP_MARK}${text}`;
     this.countUnknown(name, name, {
       severity: "warning",
       message: unknownPrefixMessage(name, 1),
-      hint: TRACE_USER_CHAIN_HINT,
+      hint: before ? TRACE_USER_CHAIN_REFUSED_HINT : TRACE_USER_CHAIN_HINT,
       position: { ...ev.position },
     });
   }

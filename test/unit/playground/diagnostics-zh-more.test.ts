@@ -37,6 +37,16 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "runs of spaces a wrapped terminal put inside a value and inside TCP options (tester56 paste 07)",
+    "log",
+    "TRACE: nat:PREROUTING:rule:1 IN=ens5 OUT= SRC=     198.51.100.8 DST=203.0.113.11 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=23727 DF PROTO=TCP SPT=45847 DPT=8089 WINDOW=29200 RES=0x00 SYN URGP=0 OPT (0204     05B4) \n",
+  ],
+  [
+    "a legacy TRACE packet first read at a user chain right after a refused line",
+    "log",
+    "TRACE: nat:PREROUTING:rule:1 IN=ens5 OUT= SRC=198.51.100.1080 DST=203.0.113.11 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=23727 DF PROTO=TCP SPT=45847 DPT=8089 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: nat:KUBE-SERVICES:rule:25 IN=ens5 OUT= SRC=198.51.100.8 DST=203.0.113.11 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=23727 DF PROTO=TCP SPT=45847 DPT=8089 WINDOW=29200 RES=0x00 SYN URGP=0 \n",
+  ],
+  [
     "legacy TRACE packets pasted from inside their trace: first at a user chain, inbound, outbound, and forwarded through nat",
     "log",
     "TRACE: nat:KUBE-SVC3:rule:3 IN=eth3 OUT= SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=3 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: filter:FW-IN3:rule:3 IN=eth3 OUT= SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=4 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: nat:OUT3:rule:3 IN= OUT=eth3 SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=5 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: nat:FWD3:rule:3 IN=eth3 OUT=eth4 SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=6 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \n",
