@@ -1145,6 +1145,21 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[1]} 的值讀成 '${m[2]}'，去掉了其中連續的空白：核心在欄位之間只印一個空白，值裡面不會有空白，所以這些空白是複製時加進來的${lines(m[3])}`,
   },
   {
+    code: "log-line-wrapped-blank",
+    english: new RegExp(
+      `^(${oneOf(Object.keys(WRAPPED_LINE))}) wrapped over several lines with a blank line between its pieces \\(by a PDF's or a web page's text\\), read joined at a space(?: \\((\\d+) lines?\\))?$`,
+    ),
+    zh: (m) =>
+      `${WRAPPED_LINE[m[1] as string]}被折成好幾行、每段之間還隔著空白行（PDF 或網頁的文字），已在空格處接回來讀取${lines(m[2])}`,
+  },
+  {
+    code: "log-tail-not-joined",
+    english:
+      /^expected the start of a kernel LOG line, found the rest of one \(from (\S*)\): it does not go on with the LOG line cut short at line (\d+), and this part was not read$/,
+    zh: (m) =>
+      `這裡應該是核心 LOG 行的開頭，卻是某一行的後半段（從 ${m[1]} 開始）：它接不上第 ${m[2]} 行那條被截斷的 LOG 行，這一段沒有讀取`,
+  },
+  {
     code: "log-tail-first-line",
     english:
       /^expected the start of a kernel LOG line, found the rest of one as the input's first line: its start is missing \(the copy began inside the line\), and this part was not read(?: \((\d+) lines?\))?$/,
@@ -2852,6 +2867,14 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were",
     "核心每一行都是完整寫出的：請從檔案或終端機複製日誌（journalctl -k、dmesg），才能保留原本的行",
+  ],
+  [
+    "the kernel writes each line whole and never a blank line inside one: the blank lines came with the copy (a PDF or a page putting each piece in a paragraph of its own); copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were",
+    "核心每一行都是完整寫出的，行內絕不會有空白行：這些空白行是複製時帶進來的（PDF 或網頁把每一段放成自己的段落）；請從檔案或終端機複製日誌（journalctl -k、dmesg），才能保留原本的行",
+  ],
+  [
+    "the pieces of a wrapped line are joined only when each follows the one before, with at most one blank line between them: put the pieces back on one line as the kernel wrote it",
+    "被折行的各段只有在緊接著前一段、中間最多隔一行空白行時才會接起來：請把各段接回核心寫出的那一行",
   ],
   [
     "the kernel writes one record a line: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its line breaks",

@@ -182,6 +182,14 @@ const MAX_WRAPPED_LENGTH = 16_384;
 const MAX_CRI_PARTS = 64;
 /** How many lines after it a pretty record's message line waits for the record's host (see `prettyHeld`). */
 const PRETTY_WAIT = 64;
+/** Whether `text` is a blank line (spaces, tabs, a CRLF file's `\r`): a wrapped line's pieces may have one between them. */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
 /** The grouped warning for LOG lines read joined from several. */
 const WRAPPED_MESSAGE =
   "LOG line wrapped over several lines (by a web page, an editor or a mail client), read joined at a space";
@@ -191,6 +199,18 @@ function wrappedMessage(name: string): string {
 }
 const WRAPPED_HINT =
   "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were";
+/** The grouped warning for lines (`name`: what they are) read joined from pieces with a blank line between each. */
+function blankWrappedMessage(name: string): string {
+  return `${name} wrapped over several lines with a blank line between its pieces (by a PDF's or a web page's text), read joined at a space`;
+}
+const BLANK_WRAPPED_HINT =
+  "the kernel writes each line whole and never a blank line inside one: the blank lines came with the copy (a PDF or a page putting each piece in a paragraph of its own); copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were";
+/** The warning for a LOG line's rest read alone after its start was reported cut short (`word`: its first field). */
+function lostRestMessage(word: string, line: number): string {
+  return `expected the start of a kernel LOG line, found the rest of one (from ${word}): it does not go on with the LOG line cut short at line ${line}, and this part was not read`;
+}
+const LOST_REST_HINT =
+  "the pieces of a wrapped line are joined only when each follows the one before, with at most one blank line between them: put the pieces back on one line as the kernel wrote it";
 
 /** The grouped warning for LOG lines (or lines `name` says) read joined from pieces folded at `width` characters. */
 function foldedMessage(width: number, name = "LOG line"): string {
@@ -321,6 +341,8 @@ interface Pending {
   width?: number;
   /** An ebtables line that read whole but may have had its tail wrapped off: only a line starting with that tail goes on with it. */
   tail?: boolean;
+  /** A blank line was between two of its pieces (see `TraceParser.blank`). */
+  blanks?: boolean;
 }
 
 /** A packet line waiting for the rule, verdict or TRACE line of its chain, and where it was read. */
@@ -467,8 +489,23 @@ export class TraceParser {
         midToken?: boolean;
         /** Its error is one said once for the log with its count (a redacted address): its key and name. */
         grouped?: { key: string; name: string };
+        /** A blank line was between two of its pieces (see {@link blank}). */
+        blanks?: boolean;
       }
     | undefined;
+  /**
+   * A blank line after a line held for its rest ({@link cut}, {@link pending}), not read yet: a PDF's or a
+   * page's text puts one between the pieces of a wrapped line (the kernel never prints one inside a line).
+   * The next line decides: the held line's rest is joined across it, anything else reads it as a blank line.
+   */
+  private blank: { text: string; seq: number; counted: boolean } | undefined;
+  /** While the line after a {@link blank} one is tried as a held line's rest. */
+  private acrossBlank = false;
+  /**
+   * The line number of a LOG line reported cut short because the line after it did not go on with it:
+   * a LOG line's rest read alone after it (past blank lines) is said, not skipped silently.
+   */
+  private lostRest: number | undefined;
   /**
    * A container's line its runtime cut into CRI records (tag `P`), the parts seen so far joined:
    * read at its first line once the stream's record with tag `F` comes (see {@link joinCriPart}).
@@ -650,6 +687,9 @@ export class TraceParser {
 
   /** Starts a new input file: line numbers restart, grouping state carries on. */
   setFile(file: string): void {
+    // A blank line held after a held line reads as nothing: the held lines are released below.
+    this.blank = undefined;
+    this.lostRest = undefined;
     this.releasePretty();
     this.releaseCriPart();
     this.releaseCut();
@@ -680,13 +720,70 @@ export class TraceParser {
     const held = this.prettyHeld;
     if (held && (seq - held.seq > PRETTY_WAIT || !insidePrettyRecord(text, held.indent)))
       this.releasePretty();
+    if (this.blank) {
+      if (this.joinAcrossBlank(text, seq)) return;
+    } else if ((this.cut || this.pending) && !this.prettyHeld && !this.criPart && isBlank(text)) {
+      // Held: the next line may be the rest of the held one (a PDF's text puts a blank line between pieces).
+      this.blank = { text, seq, counted };
+      return;
+    }
     if (this.cut && this.joinCut(text, seq)) return;
     if (this.pending && this.joinPending(text)) return;
     // A CRI record starts with a digit (its time): a dmesg line (`[`) is not looked at.
     if ((this.criPart || text.charCodeAt(0) <= 57) && this.joinCriPart(text, seq, counted)) return;
     const indent = this.prettyHeld || this.pretty.host !== undefined ? -1 : prettyMessageIndent(text);
     if (indent > 0) this.prettyHeld = { text, lineNo: this.lineNo, seq, counted, indent };
-    else this.read(text, seq, counted);
+    else if (this.lostRest === undefined) this.read(text, seq, counted);
+    else this.readLostRest(text, seq, counted, this.lostRest);
+  }
+
+  /**
+   * The line after a {@link blank} one: joined to the held line when it is its rest (true). Otherwise the
+   * held line is reported or placed as the blank line would have done, the blank line is read, and false
+   * is returned (`text` is read as any line).
+   */
+  private joinAcrossBlank(text: string, seq: number): boolean {
+    const b = this.blank as NonNullable<TraceParser["blank"]>;
+    this.blank = undefined;
+    // A second blank line: no wrap puts two between pieces.
+    if (!isBlank(text)) {
+      this.acrossBlank = true;
+      const joined =
+        (this.cut !== undefined && this.joinCut(text, seq)) ||
+        (this.pending !== undefined && this.joinPending(text));
+      this.acrossBlank = false;
+      // The blank line still ends an xtables-monitor event held for its packet line.
+      if (joined) return true;
+    }
+    // As the blank line would have been read: the held line ended by it (reported, placed), then the line itself.
+    const lineNo = this.lineNo;
+    this.lineNo = lineNo - 1;
+    if (this.cut) this.joinCut(b.text, b.seq);
+    if (this.pending) this.joinPending(b.text);
+    this.read(b.text, b.seq, b.counted);
+    this.lineNo = lineNo;
+    return false;
+  }
+
+  /**
+   * Reads `text` after a LOG line cut short at line `cutLine` was reported: a LOG line's rest (`MAC=...`)
+   * that reads as no line of its own gets a positioned warning instead of being skipped silently.
+   */
+  private readLostRest(text: string, seq: number, counted: boolean, cutLine: number): void {
+    const rest = isBlank(text) ? null : WRAPPED_FIELDS.exec(text);
+    // A blank line keeps the mark for the piece after it; any other line ends it.
+    if (!rest && !isBlank(text)) this.lostRest = undefined;
+    const skipped = this.skippedLines;
+    this.read(text, seq, counted);
+    if (!rest || !counted || this.skippedLines === skipped) return;
+    const column = rest[0].length + 1;
+    const word = /^[^= ]*=?/.exec(text.slice(rest[0].length))?.[0] ?? "";
+    this.diag({
+      severity: "warning",
+      message: lostRestMessage(word, cutLine),
+      hint: LOST_REST_HINT,
+      position: { file: this.file, line: this.lineNo, column },
+    });
   }
 
   /**
@@ -865,8 +962,10 @@ export class TraceParser {
         : (WRAPPED_FIELDS.exec(text) ?? this.ebtRest(cut.text.trimEnd(), text));
     const width = limited ? 0 : this.foldedAt(cut, text, spaced);
     const more = width > 0 ? undefined : spaced;
-    if (limited || (!more && width === 0)) {
+    if (limited || (!more && width === 0) || (this.acrossBlank && !more)) {
       if (cut.counted) this.reportCut(cut);
+      // A LOG line's rest after it is said if it reads as nothing else.
+      this.lostRest = cut.lineNo;
       return false;
     }
     const counted = cut.counted;
@@ -890,13 +989,17 @@ export class TraceParser {
     this.placePieces(pieces, cut.lineNo, before);
     // Held again (still cut): `read` set it, which the type narrowing above cannot see.
     const again = this.cut as TraceParser["cut"];
+    const blanks = cut.blanks || this.acrossBlank;
     if (again) this.placePieces(pieces, cut.lineNo, 0, again.diag);
+    if (again && blanks) again.blanks = true;
+    if (this.pending && blanks) this.pending.blanks = true;
     // Read whole at last (or refused for another reason): said once per log, with the count. A line
     // held as another format's (an ebtables line cut in its mark) is said once it is placed.
     const done = !again && !this.pending;
     // An ebtables line whose start read as a LOG line cut short (`IN=.. OUT=..` + `MAC source = ..`): named as it read.
     if (done && counted && more && joined.includes(" MAC source = "))
-      this.warnJoined("ebt", undefined, cut.lineNo);
+      this.warnJoined("ebt", undefined, cut.lineNo, blanks);
+    else if (done && counted && more && blanks) this.warnJoined("head", undefined, cut.lineNo, true);
     else if (done && counted && more)
       this.countUnknown(`${GROUP_MARK}wrapped`, `${GROUP_MARK}${WRAPPED_MESSAGE}`, {
         severity: "warning",
@@ -944,7 +1047,9 @@ export class TraceParser {
       text.charCodeAt(1) === r.charCodeAt(1) &&
       text.charCodeAt(2) === r.charCodeAt(2) &&
       text.charCodeAt(3) === r.charCodeAt(3);
-    const next = same || text.length === 0 ? undefined : this.continuation(p, text);
+    const found = same || text.length === 0 ? undefined : this.continuation(p, text);
+    // No fold leaves a blank line between its pieces: only a wrap's rest is joined across one.
+    const next = this.acrossBlank && found?.width !== undefined ? undefined : found;
     if (!next) {
       this.releasePending(p);
       return false;
@@ -963,6 +1068,11 @@ export class TraceParser {
     this.placePieces(pieces, p.lineNo, before);
     // Held again, for a rest on the next line: said once it is placed. A LOG line cut at its end (a head's) is said by `joinCut`.
     const cut = this.cut as TraceParser["cut"];
+    const blanks = p.blanks || this.acrossBlank;
+    // Held again (`read` set it, which the narrowing above cannot see): it keeps that a blank line was between pieces.
+    const again = this.pending as Pending | undefined;
+    if (cut && blanks) cut.blanks = true;
+    if (again && blanks) again.blanks = true;
     if (cut) this.placePieces(pieces, p.lineNo, 0, cut.diag);
     // A head whose rest made an ebtables line is said as one.
     else if (!this.pending && p.counted)
@@ -970,6 +1080,7 @@ export class TraceParser {
         p.kind === "head" && next.text.includes(" MAC source = ") ? "ebt" : p.kind,
         next.width,
         p.lineNo,
+        blanks,
       );
     this.parts = 1;
     this.lineNo = lineNo;
@@ -986,7 +1097,7 @@ export class TraceParser {
     this.place(p.raw, p.body, p.envelope, p.at, p.result, p.seq, p.counted, true, undefined, false);
     if (p.parts > 1) {
       this.placePieces(p.pieces, p.lineNo, before);
-      if (p.counted) this.warnJoined(p.kind, p.width, p.lineNo);
+      if (p.counted) this.warnJoined(p.kind, p.width, p.lineNo, p.blanks);
     }
     this.lineNo = lineNo;
   }
@@ -1009,15 +1120,21 @@ export class TraceParser {
     }
   }
 
-  /** The grouped warning for a line of `kind` read joined from several: at a space, or folded at `width`. */
-  private warnJoined(kind: HeldKind, width: number | undefined, lineNo: number): void {
+  /**
+   * The grouped warning for a line of `kind` read joined from several: at a space (`blanks`: with a blank
+   * line between pieces), or folded at `width`.
+   */
+  private warnJoined(kind: HeldKind, width: number | undefined, lineNo: number, blanks = false): void {
     // A LOG line (a head's rest made one) shares the warnings of `joinCut`, its key too.
     const tag = kind === "head" ? "" : ` ${kind}`;
-    const name = `${GROUP_MARK}${width === undefined ? wrappedMessage(HELD_NAMES[kind]) : foldedMessage(width, HELD_NAMES[kind])}`;
-    this.countUnknown(`${GROUP_MARK}${width === undefined ? "wrapped" : "folded"}${tag}`, name, {
+    const how = width !== undefined ? "folded" : blanks ? "wrapped blank" : "wrapped";
+    const name = `${GROUP_MARK}${width !== undefined ? foldedMessage(width, HELD_NAMES[kind]) : blanks ? blankWrappedMessage(HELD_NAMES[kind]) : wrappedMessage(HELD_NAMES[kind])}`;
+    this.countUnknown(`${GROUP_MARK}${how}${tag}`, name, {
       severity: "warning",
       message: unknownPrefixMessage(name, 1),
-      hint: monitorHint(kind, width) ?? (width === undefined ? WRAPPED_HINT : foldedHint(width)),
+      hint:
+        monitorHint(kind, width) ??
+        (width !== undefined ? foldedHint(width) : blanks ? BLANK_WRAPPED_HINT : WRAPPED_HINT),
       position: { file: this.file, line: lineNo, column: 1 },
     });
   }
@@ -2166,6 +2283,7 @@ export class TraceParser {
 
   /** Closes and hands out every packet, without the note about unlisted problems that {@link end} adds. */
   flush(): void {
+    this.blank = undefined;
     this.releasePretty();
     this.releaseCriPart();
     this.releaseCut();
@@ -2178,6 +2296,7 @@ export class TraceParser {
 
   /** Flushes the open packets; call once after the last line. */
   end(): void {
+    this.blank = undefined;
     this.releasePretty();
     this.releaseCriPart();
     this.releaseCut();

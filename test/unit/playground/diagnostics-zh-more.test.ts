@@ -1139,6 +1139,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "log",
     `${logLine("SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00")}\n    PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 `,
   ],
+  [
+    "a LOG line wrapped by a PDF's text, a blank line between its pieces (tester56 paste 04)",
+    "log",
+    `${logLine("SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00")}\n\nPREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 `,
+  ],
+  [
+    "a LOG line's rest two blank lines after its cut start",
+    "log",
+    "[  1.000000] iptable/filter-INPUT: IN=eth0 OUT=\n\n\nMAC=52:54:00:aa:00:10:52:54:00:aa:00:20:08:00\n",
+  ],
   ["log lines joined on one line by a chat", "log", `${logLine(FIELDS)}${logLine(FIELDS)}`],
   [
     "nft trace lines joined on one line by a chat (OpenWrt issue 19814's trace)",
