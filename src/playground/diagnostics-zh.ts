@@ -1338,6 +1338,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `這裡應該是核心的 LOG 行，卻是 Sophos 封包過濾器的紀錄：沒有讀取${lines(m[1])}`,
   },
   {
+    code: "trace-word-cut",
+    english:
+      /^expected 'TRACE: ' before a legacy TRACE line's 'table:chain:rule\|return\|policy:N': the start of the line seems cut off; read as a TRACE line at that table and chain(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `舊版 TRACE 行的 'table:chain:rule|return|policy:N' 前面應該有 'TRACE: '：這一行的開頭似乎被截掉了，已當作該 table 與 chain 的 TRACE 行讀取${lines(m[1])}`,
+  },
+  {
     code: "tcpdump-output",
     english:
       /^expected a kernel LOG line, found tcpdump's output \(packets as an interface saw them\): not read(?: \((\d+) lines?\))?$/,
@@ -2505,6 +2512,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "a legacy TRACE line starts 'TRACE: table:chain:rule|return|policy:N': copy whole lines (dmesg, journalctl -k), not columns of them",
+    "舊版 TRACE 行以 'TRACE: table:chain:rule|return|policy:N' 開頭：請複製完整的行（dmesg、journalctl -k），不要只複製其中幾欄",
+  ],
   [
     TRACE_USER_CHAIN_HINT,
     "請從封包的第一行開始貼上 trace（TRACE 從 raw PREROUTING 或 raw OUTPUT 開始）：在那之前，這條 chain 以自己的名字顯示，不放在任何 hook 上",
