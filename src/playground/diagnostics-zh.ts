@@ -1345,6 +1345,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `舊版 TRACE 行的 'table:chain:rule|return|policy:N' 前面應該有 'TRACE: '：這一行的開頭似乎被截掉了，已當作該 table 與 chain 的 TRACE 行讀取${lines(m[1])}`,
   },
   {
+    code: "redacted-stamp",
+    english:
+      /^expected a dmesg time stamp \('\[ {2}123\.456789\]'\), found one redacted: read as the stamp, not as part of the LOG prefix(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是 dmesg 的時間戳記（'[  123.456789]'），卻是被遮蔽的戳記：已當作戳記讀取，不算進 LOG prefix${lines(m[1])}`,
+  },
+  {
     code: "tcpdump-output",
     english:
       /^expected a kernel LOG line, found tcpdump's output \(packets as an interface saw them\): not read(?: \((\d+) lines?\))?$/,
@@ -2512,6 +2519,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "a dmesg stamp is the seconds since the machine booted, which says nothing about the machine: keep it, and the packets keep their times",
+    "dmesg 的戳記是機器開機以來的秒數，不會透露機器的任何資訊：保留它，封包就能保有各自的時間",
+  ],
   [
     "a legacy TRACE line starts 'TRACE: table:chain:rule|return|policy:N': copy whole lines (dmesg, journalctl -k), not columns of them",
     "舊版 TRACE 行以 'TRACE: table:chain:rule|return|policy:N' 開頭：請複製完整的行（dmesg、journalctl -k），不要只複製其中幾欄",

@@ -31,6 +31,11 @@ export interface LineParse {
  */
 export function parseBody(line: string, bodyStart: number, fast: boolean | LogFieldMemo = true): ParsedLine {
   const c = line.charCodeAt(bodyStart);
+  if (c === 91 /* [ */) {
+    const stamp = REDACTED_STAMP.exec(line.slice(bodyStart, bodyStart + 24));
+    if (stamp && bodyStart + stamp[0].length < line.length)
+      return redactedStamp(parseBody(line, bodyStart + stamp[0].length, fast), bodyStart);
+  }
   if (c === 84 /* T */) {
     const r = parseTraceLine(line, bodyStart);
     if (r.kind !== "skip") return r;
@@ -116,6 +121,30 @@ function logContinuation(line: string, bodyStart: number): ParsedLine | undefine
     "expected the start of a kernel LOG line, found the rest of one on a line of its own: the sender split the line in two syslog messages, and this part was not read",
     "the line before holds the start of the packet's line; read the log where the kernel's lines are whole (the gateway's own /var/log/messages or dmesg), or have the syslog server keep longer messages",
   );
+}
+
+/**
+ * A dmesg stamp its author redacted before sharing the log (`[xxxxx.xxxxx]`, `[XXXXX.XXXXXX]`,
+ * `[*****.******]`): runs of one mark in a stamp's shape, which no LOG prefix starts with.
+ */
+const REDACTED_STAMP = /^\[ *(?:x{1,8}\.x{1,9}|X{1,8}\.X{1,9}|\*{1,8}\.\*{1,9})\] ?/;
+
+/** The warning for lines whose dmesg stamp was redacted (see {@link REDACTED_STAMP}). */
+export const REDACTED_STAMP_MESSAGE =
+  "expected a dmesg time stamp ('[  123.456789]'), found one redacted: read as the stamp, not as part of the LOG prefix";
+
+/** `r`, the message after a redacted stamp at `at`, with the warning said once for all such lines. */
+function redactedStamp(r: ParsedLine, at: number): ParsedLine {
+  if (r.kind !== "event" || r.warning) return r;
+  return {
+    ...r,
+    warning: {
+      column: at + 1,
+      group: "redacted-stamp",
+      message: REDACTED_STAMP_MESSAGE,
+      hint: "a dmesg stamp is the seconds since the machine booted, which says nothing about the machine: keep it, and the packets keep their times",
+    },
+  };
 }
 
 /** The first letters of the tables {@link CUT_TRACE} knows: any other line pays one test. */
