@@ -1240,11 +1240,14 @@ export class TraceParser {
     const plain = !u || (u.text === raw && !u.map && !u.error && !u.event);
     if (
       plain &&
-      (c === 32 || c === 9 || c === 62 || c === 124) &&
+      (c === 32 || c === 9 || c === 62 || c === 124 || c === 42 || c === 47 || c === 45 || c === 59) &&
       (result.kind === "skip" || envelope.kind === "bare")
     ) {
-      // `|` quotes only when a space follows: a LOG prefix may begin with one (`|DROP|`).
-      const marks = /^(?:[ \t]*(?:>|\|(?=[ \t])))*[ \t]*/.exec(raw)?.[0] ?? "";
+      // `|` quotes only when a space follows: a LOG prefix may begin with one (`|DROP|`). So do a code
+      // comment's leaders (` * ` of a Javadoc or C block, `// `, `/* `, `-- `, `; `), at most one of them.
+      const marks =
+        /^(?:[ \t]*(?:>|\|(?=[ \t])))*[ \t]*(?:(?:\/\*+|\*|\/\/+|--|;+)(?=[ \t]|$)[ \t]*)?/.exec(raw)?.[0] ??
+        "";
       const mark = marks.length;
       const text = raw.slice(mark);
       // An indent before a line that named its chain (xtables-monitor's own ` TRACE: `) is not read again.
@@ -1257,6 +1260,16 @@ export class TraceParser {
         // A quote mark is never the kernel's, unless a rule's own prefix starts with it (`>>> FW DROP: `,
         // placed by the ruleset or a map): a bare line otherwise reads it into its LOG prefix.
         const quoted = /[>|]/.test(marks) && !(result.kind === "event" && this.placed(result.event));
+        // A comment's leader only where the line reads placed without it and not with it, or its text
+        // has a kernel envelope of its own: a LOG prefix may start so (`* DROP `, `-- in `).
+        const comment = /[*/;-]/.test(marks);
+        const uncommented =
+          comment &&
+          again.kind !== "skip" &&
+          !(result.kind === "event" && this.placed(result.event)) &&
+          (result.kind === "skip" ||
+            inner.kind !== "bare" ||
+            (again.kind === "event" && this.placed(again.event)));
         // An indent alone is kept where the line reads placed as it is (xtables-monitor's ` TRACE:`
         // line): only a line whose indent went into a LOG prefix naming no chain (a legacy
         // `TRACE: raw:PREROUTING:policy:2` in a code block) is read without it, when that places it.
@@ -1267,8 +1280,9 @@ export class TraceParser {
           !this.placed(result.event) &&
           this.placed(again.event);
         if (
-          again.kind !== "skip" &&
-          (result.kind === "skip" || inner.kind !== "bare" || quoted || indented)
+          comment
+            ? uncommented
+            : again.kind !== "skip" && (result.kind === "skip" || inner.kind !== "bare" || quoted || indented)
         ) {
           body = text;
           envelope = inner;
