@@ -50,7 +50,7 @@ import { type ParsedLine, SKIP } from "./parsed-line.ts";
 import { baseChainsOf, createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
 import { parsePveBody } from "./pve-firewall.ts";
 import { findFieldsStart, isLogKey, isLogWord } from "./read-log-fields.ts";
-import { JOINED_HINT, recordStartIn } from "./record-start.ts";
+import { datelessEnvelope, envelopeStartBefore, JOINED_HINT, recordStartIn } from "./record-start.ts";
 import { joinedRecordStarts, pieceMap } from "./split-joined.ts";
 import { readLongLineMark } from "./split-lines.ts";
 import { lineIndex, type PositionMap } from "./strip-escapes.ts";
@@ -703,6 +703,15 @@ export class TraceParser {
     /** The time stamps of the line's envelope kind: the message says when every cut was at one. */
     const stamps = new Set<number>();
     const starts = joinedRecordStarts(body, envelope, stamps);
+    // A record found at its bracketed prefix starts at the envelope before it (ulogd's date and host).
+    for (let k = 0; k < starts.length; k++) {
+      const s = starts[k] as number;
+      const at = envelopeStartBefore(body, s, k > 0 ? (starts[k - 1] as number) : envelope.bodyStart);
+      if (at !== s) {
+        starts[k] = at;
+        stamps.add(at);
+      }
+    }
     const bare = envelope.kind === "bare";
     const cuts: number[] = [];
     let from = 0;
@@ -757,10 +766,18 @@ export class TraceParser {
     if (cuts.length === 0 || netfilter === 0) return false;
     const message = cuts.every((c) => stamps.has(c)) ? JOINED_MESSAGE : JOINED_BARE_MESSAGE;
     cuts.push(body.length);
+    // A first record without its date, with the host of the dated ones (`UDM-Pro [...] ...`): that
+    // envelope's, or the host would be read into its LOG prefix.
+    const second = body.slice(cuts[0] as number, cuts[1] as number);
+    const dateless = bare ? datelessEnvelope(body, detectEnvelope(second), second) : undefined;
     from = 0;
     for (const end of cuts) {
       const piece = body.slice(from, end);
-      this.read(piece, seq, counted, pieceMap(at, from, piece.length));
+      const map = pieceMap(at, from, piece.length);
+      const read = from === 0 && dateless ? this.body(piece, dateless) : undefined;
+      if (dateless && read?.kind === "event")
+        this.place(piece, piece, dateless, map, read, seq, counted, true, map);
+      else this.read(piece, seq, counted, map);
       from = end;
     }
     if (counted)
