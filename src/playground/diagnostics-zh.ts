@@ -1352,6 +1352,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `這裡應該是 dmesg 的時間戳記（'[  123.456789]'），卻是被遮蔽的戳記：已當作戳記讀取，不算進 LOG prefix${lines(m[1])}`,
   },
   {
+    code: "tracepkt-row",
+    english:
+      /^expected a kernel LOG line, found a row of a packet tracer's table \(tracepkt: 'request a -> b', then the netfilter step it saw\): not a kernel line, not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心的 LOG 行，卻是封包追蹤工具表格中的一列（tracepkt：'request a -> b'，後面是它看到的 netfilter 步驟）：不是核心的行，沒有讀取${lines(m[1])}`,
+  },
+  {
     code: "tcpdump-output",
     english:
       /^expected a kernel LOG line, found tcpdump's output \(packets as an interface saw them\): not read(?: \((\d+) lines?\))?$/,
@@ -2519,6 +2526,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "the tracer prints the TRACE positions in its own table: give the kernel's TRACE lines instead (iptables -t raw ... -j TRACE, read with dmesg or xtables-monitor --trace), or nft monitor trace",
+    "這個追蹤工具把 TRACE 的位置印在自己的表格裡：請改給核心的 TRACE 行（iptables -t raw ... -j TRACE，用 dmesg 或 xtables-monitor --trace 讀取），或 nft monitor trace 的輸出",
+  ],
   [
     "a dmesg stamp is the seconds since the machine booted, which says nothing about the machine: keep it, and the packets keep their times",
     "dmesg 的戳記是機器開機以來的秒數，不會透露機器的任何資訊：保留它，封包就能保有各自的時間",

@@ -3,7 +3,7 @@
  * line formats (legacy TRACE, xtables-monitor, nft monitor, ebtables, LOG).
  */
 import { composeOrPrefix, type Envelope, prefixReading } from "./detect-envelope.ts";
-import { foreignRecord } from "./foreign-records.ts";
+import { foreignRecord, tracerRow } from "./foreign-records.ts";
 import type { LogFieldMemo } from "./log-field-memo.ts";
 import { endsInsideMark, parseEbtLine } from "./parse-ebt-line.ts";
 import { parseLogLine } from "./parse-log-line.ts";
@@ -67,6 +67,8 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
       );
   }
   const r = parseLogLine(line, bodyStart, at, fast);
+  // Another program's table that holds `IN= OUT=` (a tracer's row): said so, not a kernel line cut short.
+  if (r.kind === "error" && !r.severity) return tracerRow(line, bodyStart) ?? r;
   // A prefix holding its own `IN=.. OUT=..` hides the mark from the quick look: LOG lines show SRC=, MAC= or ARP.
   if (r.kind === "event" && !r.event.ip && !r.event.arp && !r.event.macRaw && !r.event.macSrc) {
     const e = parseEbtLine(line, bodyStart);

@@ -37,6 +37,11 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "rows of tracepkt's table, which hold IN= OUT= (tester56 paste 16)",
+    "log",
+    "[           0]                  request 10.0.46.15 -> 216.58.210.3         step IN= OUT=eth0 raw:OUTPUT:rule:3\n",
+  ],
+  [
     "a dmesg stamp its author redacted (tester56 paste 12)",
     "log",
     "Oct 30 12:34:56 hoge kernel: [xxxxx.xxxxx] IPTLOG_FW : IN=eth1 OUT=eth0 SRC=192.168.201.1 DST=172.16.101.30 LEN=118 TOS=0x00 PREC=0x00 TTL=254 ID=3120 DF PROTO=TCP SPT=3300 DPT=80 WINDOW=1460 RES=0x00 ACK PSH URGP=0 \n",
