@@ -1369,6 +1369,27 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `這裡應該是核心的 LOG 行，卻是 Sophos 封包過濾器的紀錄：沒有讀取${lines(m[1])}`,
   },
   {
+    code: "trace-word-cut",
+    english:
+      /^expected 'TRACE: ' before a legacy TRACE line's 'table:chain:rule\|return\|policy:N': the start of the line seems cut off; read as a TRACE line at that table and chain(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `舊版 TRACE 行的 'table:chain:rule|return|policy:N' 前面應該有 'TRACE: '：這一行的開頭似乎被截掉了，已當作該 table 與 chain 的 TRACE 行讀取${lines(m[1])}`,
+  },
+  {
+    code: "redacted-stamp",
+    english:
+      /^expected a dmesg time stamp \('\[ {2}123\.456789\]'\), found one redacted: read as the stamp, not as part of the LOG prefix(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是 dmesg 的時間戳記（'[  123.456789]'），卻是被遮蔽的戳記：已當作戳記讀取，不算進 LOG prefix${lines(m[1])}`,
+  },
+  {
+    code: "tracepkt-row",
+    english:
+      /^expected a kernel LOG line, found a row of a packet tracer's table \(tracepkt: 'request a -> b', then the netfilter step it saw\): not a kernel line, not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心的 LOG 行，卻是封包追蹤工具表格中的一列（tracepkt：'request a -> b'，後面是它看到的 netfilter 步驟）：不是核心的行，沒有讀取${lines(m[1])}`,
+  },
+  {
     code: "tcpdump-output",
     english:
       /^expected a kernel LOG line, found tcpdump's output \(packets as an interface saw them\): not read(?: \((\d+) lines?\))?$/,
@@ -2543,6 +2564,18 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     TRACE_USER_CHAIN_REFUSED_HINT,
     "修正那一行被拒絕的行（它的錯誤訊息說明了哪裡不對），或重新複製這段 trace：讀到它之後，封包就會從它的 base chain 開始",
+  ],
+  [
+    "the tracer prints the TRACE positions in its own table: give the kernel's TRACE lines instead (iptables -t raw ... -j TRACE, read with dmesg or xtables-monitor --trace), or nft monitor trace",
+    "這個追蹤工具把 TRACE 的位置印在自己的表格裡：請改給核心的 TRACE 行（iptables -t raw ... -j TRACE，用 dmesg 或 xtables-monitor --trace 讀取），或 nft monitor trace 的輸出",
+  ],
+  [
+    "a dmesg stamp is the seconds since the machine booted, which says nothing about the machine: keep it, and the packets keep their times",
+    "dmesg 的戳記是機器開機以來的秒數，不會透露機器的任何資訊：保留它，封包就能保有各自的時間",
+  ],
+  [
+    "a legacy TRACE line starts 'TRACE: table:chain:rule|return|policy:N': copy whole lines (dmesg, journalctl -k), not columns of them",
+    "舊版 TRACE 行以 'TRACE: table:chain:rule|return|policy:N' 開頭：請複製完整的行（dmesg、journalctl -k），不要只複製其中幾欄",
   ],
   [
     TRACE_USER_CHAIN_HINT,

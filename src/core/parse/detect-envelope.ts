@@ -333,7 +333,7 @@ function afterKernelWord(line: string, at: number): number {
         ? at + 6
         : line.startsWith("klogd:", at)
           ? at + 5
-          : -1
+          : stampedKernelTag(line, at)
       : c === 118 && line.startsWith("vmunix:", at)
         ? at + 6
         : -1;
@@ -342,6 +342,17 @@ function afterKernelWord(line: string, at: number): number {
   const after = line.charCodeAt(colon + 1);
   if (after === 32 || after === 9) return colon + 2;
   return colon + 1 === line.length ? colon + 1 : -1;
+}
+
+/**
+ * `kernel [ 2905.992450]:` at `at`, the dmesg stamp inside the tag (a syslog that took the stamp
+ * for the tag's pid part, as posted in a newbetuts.com question): the index of its colon, else -1.
+ */
+function stampedKernelTag(line: string, at: number): number {
+  if (!line.startsWith("kernel [", at)) return -1;
+  const close = line.indexOf("]", at + 8);
+  if (close < 0 || close > at + 30 || line.charCodeAt(close + 1) !== 58) return -1;
+  return readUptime(line, at + 8, close) === undefined ? -1 : close + 1;
 }
 
 /**

@@ -84,6 +84,28 @@ const ULOGD_HINT =
 const PF_HINT =
   "packetwalk draws the hooks of Linux netfilter, which pf does not have: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)";
 
+/**
+ * A row of tracepkt's table (a BPF packet tracer: `[  netns] iface request 10.0.46.15 -> 216.58.210.3
+ * step IN= OUT=eth0 raw:OUTPUT:rule:3`, or `raw.OUTPUT :ACCEPT`), after the network namespace its
+ * envelope read as a dmesg stamp: an ICMP echo's direction, then the addresses with an arrow.
+ */
+const TRACEPKT = /^ *(?:[\w.@-]+ +)?(?:request|reply) +[\da-fA-F.:]+ -> [\da-fA-F.:]+ /;
+
+/**
+ * A line that a LOG line's reader refused (its `IN= OUT=` is there, SRC= is not) and that is a row of
+ * tracepkt's table (see {@link TRACEPKT}), as a warning; undefined otherwise.
+ */
+export function tracerRow(line: string, bodyStart: number): ParsedLine | undefined {
+  if (!TRACEPKT.test(line.slice(bodyStart, bodyStart + 120)) || line.includes("SRC=", bodyStart))
+    return undefined;
+  return warning(
+    "tracepkt-row",
+    bodyStart,
+    "expected a kernel LOG line, found a row of a packet tracer's table (tracepkt: 'request a -> b', then the netfilter step it saw): not a kernel line, not read",
+    "the tracer prints the TRACE positions in its own table: give the kernel's TRACE lines instead (iptables -t raw ... -j TRACE, read with dmesg or xtables-monitor --trace), or nft monitor trace",
+  );
+}
+
 /** A line that failed every reader and is such a record, as a warning; undefined otherwise. */
 export function foreignRecord(line: string, bodyStart: number): ParsedLine | undefined {
   const c = line.charCodeAt(bodyStart);
@@ -142,6 +164,7 @@ export function foreignRecord(line: string, bodyStart: number): ParsedLine | und
       "expected a kernel LOG line, found ulogd's XML output: not read",
       ULOGD_HINT,
     );
+  if ((c === 32 || lower) && TRACEPKT.test(head)) return tracerRow(line, bodyStart);
   // Looked up as plain text: a line that failed every reader may be long.
   for (let k = 0; k < SOPHOS.length; k += 2) {
     const at = line.indexOf(SOPHOS[k] as string, bodyStart);

@@ -3,7 +3,7 @@
  * line formats (legacy TRACE, xtables-monitor, nft monitor, ebtables, LOG).
  */
 import { composeOrPrefix, type Envelope, prefixReading } from "./detect-envelope.ts";
-import { foreignRecord } from "./foreign-records.ts";
+import { foreignRecord, tracerRow } from "./foreign-records.ts";
 import type { LogFieldMemo } from "./log-field-memo.ts";
 import { endsInsideMark, parseEbtLine } from "./parse-ebt-line.ts";
 import { parseLogLine } from "./parse-log-line.ts";
@@ -31,6 +31,11 @@ export interface LineParse {
  */
 export function parseBody(line: string, bodyStart: number, fast: boolean | LogFieldMemo = true): ParsedLine {
   const c = line.charCodeAt(bodyStart);
+  if (c === 91 /* [ */) {
+    const stamp = REDACTED_STAMP.exec(line.slice(bodyStart, bodyStart + 24));
+    if (stamp && bodyStart + stamp[0].length < line.length)
+      return redactedStamp(parseBody(line, bodyStart + stamp[0].length, fast), bodyStart);
+  }
   if (c === 84 /* T */) {
     const r = parseTraceLine(line, bodyStart);
     if (r.kind !== "skip") return r;
@@ -41,6 +46,10 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
     if (r.kind !== "skip") return r;
   } else if (c === 32 || c === 80 /* P */) {
     const r = parseXtablesMonitorLine(line, bodyStart);
+    if (r.kind !== "skip") return r;
+  }
+  if (CUT_TRACE_FIRST.has(c) && CUT_TRACE.test(line.slice(bodyStart, bodyStart + MAX_LABEL + 4))) {
+    const r = cutTraceLine(line, bodyStart);
     if (r.kind !== "skip") return r;
   }
   const at = findFieldsStart(line, bodyStart);
@@ -58,6 +67,8 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
       );
   }
   const r = parseLogLine(line, bodyStart, at, fast);
+  // Another program's table that holds `IN= OUT=` (a tracer's row): said so, not a kernel line cut short.
+  if (r.kind === "error" && !r.severity) return tracerRow(line, bodyStart) ?? r;
   // A prefix holding its own `IN=.. OUT=..` hides the mark from the quick look: LOG lines show SRC=, MAC= or ARP.
   if (r.kind === "event" && !r.event.ip && !r.event.arp && !r.event.macRaw && !r.event.macSrc) {
     const e = parseEbtLine(line, bodyStart);
@@ -113,6 +124,73 @@ function logContinuation(line: string, bodyStart: number): ParsedLine | undefine
     "the line before holds the start of the packet's line; read the log where the kernel's lines are whole (the gateway's own /var/log/messages or dmesg), or have the syslog server keep longer messages",
   );
 }
+
+/**
+ * A dmesg stamp its author redacted before sharing the log (`[xxxxx.xxxxx]`, `[XXXXX.XXXXXX]`,
+ * `[*****.******]`): runs of one mark in a stamp's shape, which no LOG prefix starts with.
+ */
+const REDACTED_STAMP = /^\[ *(?:x{1,8}\.x{1,9}|X{1,8}\.X{1,9}|\*{1,8}\.\*{1,9})\] ?/;
+
+/** The warning for lines whose dmesg stamp was redacted (see {@link REDACTED_STAMP}). */
+export const REDACTED_STAMP_MESSAGE =
+  "expected a dmesg time stamp ('[  123.456789]'), found one redacted: read as the stamp, not as part of the LOG prefix";
+
+/** `r`, the message after a redacted stamp at `at`, with the warning said once for all such lines. */
+function redactedStamp(r: ParsedLine, at: number): ParsedLine {
+  if (r.kind !== "event" || r.warning) return r;
+  return {
+    ...r,
+    warning: {
+      column: at + 1,
+      group: "redacted-stamp",
+      message: REDACTED_STAMP_MESSAGE,
+      hint: "a dmesg stamp is the seconds since the machine booted, which says nothing about the machine: keep it, and the packets keep their times",
+    },
+  };
+}
+
+/** The first letters of the tables {@link CUT_TRACE} knows: any other line pays one test. */
+const CUT_TRACE_FIRST = new Set([114, 109, 110, 102, 115]);
+
+/**
+ * A legacy TRACE line's position without the `TRACE: ` before it (a column cut, `cut -c52-`, or a
+ * paste that started late): the kernel's `table:chain:rule|return|policy:N` label, of a table
+ * iptables traces, then `IN=`. No LOG prefix names a table and a rule number so.
+ */
+const CUT_TRACE = /^(?:raw|mangle|nat|filter|security):[^\s:]+:(?:rule|return|policy):\d+ +IN=/;
+
+/** The word a legacy TRACE line starts with, which {@link CUT_TRACE} finds missing. */
+const TRACE_WORD = "TRACE: ";
+
+/**
+ * Reads a line {@link CUT_TRACE} matched as the TRACE line it was: its label kept as the kernel
+ * printed it, a warning said once for all such lines that `TRACE: ` seems cut off.
+ */
+function cutTraceLine(line: string, bodyStart: number): ParsedLine {
+  const r = parseTraceLine(line.slice(0, bodyStart) + TRACE_WORD + line.slice(bodyStart), bodyStart);
+  // Back to the line's own columns: everything after the label moved by the word put before it.
+  const col = (column: number) =>
+    column > bodyStart + TRACE_WORD.length ? column - TRACE_WORD.length : column;
+  if (r.kind === "error") return { ...r, column: col(r.column) };
+  if (r.kind !== "event") return r;
+  const ev = r.event;
+  ev.raw = line;
+  ev.prefix = ev.prefix.slice(TRACE_WORD.length);
+  // A problem with the fields says more than the cut word: it is kept, and the cut word said on other lines.
+  const warning = r.warning
+    ? { ...r.warning, column: col(r.warning.column) }
+    : {
+        column: bodyStart + 1,
+        group: "trace-cut-head",
+        message: CUT_TRACE_MESSAGE,
+        hint: "a legacy TRACE line starts 'TRACE: table:chain:rule|return|policy:N': copy whole lines (dmesg, journalctl -k), not columns of them",
+      };
+  return { ...r, warning };
+}
+
+/** The warning for lines {@link cutTraceLine} read. */
+export const CUT_TRACE_MESSAGE =
+  "expected 'TRACE: ' before a legacy TRACE line's 'table:chain:rule|return|policy:N': the start of the line seems cut off; read as a TRACE line at that table and chain";
 
 /** Longest text before `IN=` in a LOG line (a prefix) or a legacy TRACE line (`TRACE: table:chain:kind:N `). */
 const MAX_LABEL = 64;

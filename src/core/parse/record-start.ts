@@ -2,6 +2,7 @@
  * The start of another log record inside a line (a web page or a chat lost the newline between
  * them): the words that open a trace tool's line, which no line holds anywhere else.
  */
+import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
 import type { ErrorLine } from "./parsed-line.ts";
 
 /** The hint of a line that holds several log records. */
@@ -49,4 +50,41 @@ export function joinedRecordError(line: string, at: number): ErrorLine {
     message: `expected the end of the line, found '${line.slice(at, sp < 0 ? line.length : sp)}': the start of another log line, its newline lost`,
     hint: JOINED_HINT,
   };
+}
+
+/** How far before a record's start its envelope may begin (a syslog date and host: `May 14 13:12:11 `). */
+const ENVELOPE_REACH = 48;
+
+/**
+ * Where the record that a joined line's splitter found at `start` (a bracketed LOG prefix,
+ * `UDM-Pro [LAN_LOCAL-RET-2147483647] ...`) really begins: at the envelope before it whose message
+ * it is (`May 14 13:12:11 UDM-Pro [...]`, ulogd's date and host), else at `start`. Not before `floor`.
+ */
+export function envelopeStartBefore(line: string, start: number, floor: number): number {
+  for (let sp = line.lastIndexOf(" ", start - 2); sp >= floor && start - sp <= ENVELOPE_REACH; ) {
+    const at = sp + 1;
+    const env = detectEnvelope(line.slice(at, start + ENVELOPE_REACH));
+    if (env.kind !== "bare" && at + env.bodyStart > start) return at;
+    sp = line.lastIndexOf(" ", sp - 1);
+  }
+  return start;
+}
+
+/**
+ * A record of a joined line that lost its date but kept the host its envelope prints (`UDM-Pro [LAN...`,
+ * the host of the dated records after it, `other`): that envelope's, from the host on; else undefined.
+ */
+export function datelessEnvelope(piece: string, other: Envelope, otherText: string): Envelope | undefined {
+  if (other.hostEnd !== undefined) return undefined;
+  // ulogd's LOGEMU prints date, host and the packet: its host is the word before the message.
+  const head = other.kind === "ulogd" ? otherText.slice(0, other.bodyStart).trimEnd() : "";
+  const from = other.hostAt ?? (head ? head.lastIndexOf(" ") + 1 : -1);
+  if (from < 0) return undefined;
+  const end = other.hostAt === undefined ? head.length : otherText.indexOf(" ", from);
+  if (end <= from) return undefined;
+  const host = otherText.slice(from, end);
+  if (!piece.startsWith(`${host} `)) return undefined;
+  let bodyStart = host.length + 1;
+  while (piece.charCodeAt(bodyStart) === 32) bodyStart++;
+  return { kind: other.kind, bodyStart, kernel: other.kernel, hostAt: 0 };
 }

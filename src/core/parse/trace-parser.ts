@@ -52,7 +52,7 @@ import { type PacketDataLine, type ParsedLine, SKIP } from "./parsed-line.ts";
 import { baseChainsOf, createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
 import { parsePveBody } from "./pve-firewall.ts";
 import { findFieldsStart, isLogKey, isLogWord } from "./read-log-fields.ts";
-import { JOINED_HINT, recordStartIn } from "./record-start.ts";
+import { datelessEnvelope, envelopeStartBefore, JOINED_HINT, recordStartIn } from "./record-start.ts";
 import { joinedRecordStarts, pieceMap } from "./split-joined.ts";
 import { readLongLineMark } from "./split-lines.ts";
 import { lineIndex, type PositionMap } from "./strip-escapes.ts";
@@ -802,6 +802,15 @@ export class TraceParser {
     /** The time stamps of the line's envelope kind: the message says when every cut was at one. */
     const stamps = new Set<number>();
     const starts = joinedRecordStarts(body, envelope, stamps);
+    // A record found at its bracketed prefix starts at the envelope before it (ulogd's date and host).
+    for (let k = 0; k < starts.length; k++) {
+      const s = starts[k] as number;
+      const at = envelopeStartBefore(body, s, k > 0 ? (starts[k - 1] as number) : envelope.bodyStart);
+      if (at !== s) {
+        starts[k] = at;
+        stamps.add(at);
+      }
+    }
     const bare = envelope.kind === "bare";
     const cuts: number[] = [];
     let from = 0;
@@ -856,10 +865,18 @@ export class TraceParser {
     if (cuts.length === 0 || netfilter === 0) return false;
     const message = cuts.every((c) => stamps.has(c)) ? JOINED_MESSAGE : JOINED_BARE_MESSAGE;
     cuts.push(body.length);
+    // A first record without its date, with the host of the dated ones (`UDM-Pro [...] ...`): that
+    // envelope's, or the host would be read into its LOG prefix.
+    const second = body.slice(cuts[0] as number, cuts[1] as number);
+    const dateless = bare ? datelessEnvelope(body, detectEnvelope(second), second) : undefined;
     from = 0;
     for (const end of cuts) {
       const piece = body.slice(from, end);
-      this.read(piece, seq, counted, pieceMap(at, from, piece.length));
+      const map = pieceMap(at, from, piece.length);
+      const read = from === 0 && dateless ? this.body(piece, dateless) : undefined;
+      if (dateless && read?.kind === "event")
+        this.place(piece, piece, dateless, map, read, seq, counted, true, map);
+      else this.read(piece, seq, counted, map);
       from = end;
     }
     if (counted)
@@ -1365,11 +1382,14 @@ export class TraceParser {
     const plain = !u || (u.text === raw && !u.map && !u.error && !u.event);
     if (
       plain &&
-      (c === 32 || c === 9 || c === 62 || c === 124) &&
+      (c === 32 || c === 9 || c === 62 || c === 124 || c === 42 || c === 47 || c === 45 || c === 59) &&
       (result.kind === "skip" || envelope.kind === "bare")
     ) {
-      // `|` quotes only when a space follows: a LOG prefix may begin with one (`|DROP|`).
-      const marks = /^(?:[ \t]*(?:>|\|(?=[ \t])))*[ \t]*/.exec(raw)?.[0] ?? "";
+      // `|` quotes only when a space follows: a LOG prefix may begin with one (`|DROP|`). So do a code
+      // comment's leaders (` * ` of a Javadoc or C block, `// `, `/* `, `-- `, `; `), at most one of them.
+      const marks =
+        /^(?:[ \t]*(?:>|\|(?=[ \t])))*[ \t]*(?:(?:\/\*+|\*|\/\/+|--|;+)(?=[ \t]|$)[ \t]*)?/.exec(raw)?.[0] ??
+        "";
       const mark = marks.length;
       const text = raw.slice(mark);
       // An indent before a line that named its chain (xtables-monitor's own ` TRACE: `) is not read again.
@@ -1382,6 +1402,16 @@ export class TraceParser {
         // A quote mark is never the kernel's, unless a rule's own prefix starts with it (`>>> FW DROP: `,
         // placed by the ruleset or a map): a bare line otherwise reads it into its LOG prefix.
         const quoted = /[>|]/.test(marks) && !(result.kind === "event" && this.placed(result.event));
+        // A comment's leader only where the line reads placed without it and not with it, or its text
+        // has a kernel envelope of its own: a LOG prefix may start so (`* DROP `, `-- in `).
+        const comment = /[*/;-]/.test(marks);
+        const uncommented =
+          comment &&
+          again.kind !== "skip" &&
+          !(result.kind === "event" && this.placed(result.event)) &&
+          (result.kind === "skip" ||
+            inner.kind !== "bare" ||
+            (again.kind === "event" && this.placed(again.event)));
         // An indent alone is kept where the line reads placed as it is (xtables-monitor's ` TRACE:`
         // line): only a line whose indent went into a LOG prefix naming no chain (a legacy
         // `TRACE: raw:PREROUTING:policy:2` in a code block) is read without it, when that places it.
@@ -1392,8 +1422,9 @@ export class TraceParser {
           !this.placed(result.event) &&
           this.placed(again.event);
         if (
-          again.kind !== "skip" &&
-          (result.kind === "skip" || inner.kind !== "bare" || quoted || indented)
+          comment
+            ? uncommented
+            : again.kind !== "skip" && (result.kind === "skip" || inner.kind !== "bare" || quoted || indented)
         ) {
           body = text;
           envelope = inner;

@@ -47,6 +47,21 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "TRACE: nat:PREROUTING:rule:1 IN=ens5 OUT= SRC=198.51.100.1080 DST=203.0.113.11 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=23727 DF PROTO=TCP SPT=45847 DPT=8089 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: nat:KUBE-SERVICES:rule:25 IN=ens5 OUT= SRC=198.51.100.8 DST=203.0.113.11 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=23727 DF PROTO=TCP SPT=45847 DPT=8089 WINDOW=29200 RES=0x00 SYN URGP=0 \n",
   ],
   [
+    "rows of tracepkt's table, which hold IN= OUT= (tester56 paste 16)",
+    "log",
+    "[           0]                  request 10.0.46.15 -> 216.58.210.3         step IN= OUT=eth0 raw:OUTPUT:rule:3\n",
+  ],
+  [
+    "a dmesg stamp its author redacted (tester56 paste 12)",
+    "log",
+    "Oct 30 12:34:56 hoge kernel: [xxxxx.xxxxx] IPTLOG_FW : IN=eth1 OUT=eth0 SRC=192.168.201.1 DST=172.16.101.30 LEN=118 TOS=0x00 PREC=0x00 TTL=254 ID=3120 DF PROTO=TCP SPT=3300 DPT=80 WINDOW=1460 RES=0x00 ACK PSH URGP=0 \n",
+  ],
+  [
+    "legacy TRACE lines whose 'TRACE: ' a column cut took (cut -c52-, tester56 paste 20)",
+    "log",
+    "raw:PREROUTING:policy:2 IN=eth0 OUT= MAC=08:00:27:d4:45:68:52:54:00:12:35:02:08:00 SRC=10.0.2.2 DST=10.0.2.15 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=40974 PROTO=TCP SPT=51534 DPT=80 WINDOW=65535 RES=0x00 ACK FIN URGP=0 \n",
+  ],
+  [
     "legacy TRACE packets pasted from inside their trace: first at a user chain, inbound, outbound, and forwarded through nat",
     "log",
     "TRACE: nat:KUBE-SVC3:rule:3 IN=eth3 OUT= SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=3 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: filter:FW-IN3:rule:3 IN=eth3 OUT= SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=4 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: nat:OUT3:rule:3 IN= OUT=eth3 SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=5 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \nTRACE: nat:FWD3:rule:3 IN=eth3 OUT=eth4 SRC=198.51.100.3 DST=203.0.113.3 LEN=60 TOS=0x00 PREC=0x00 TTL=62 ID=6 DF PROTO=TCP SPT=40003 DPT=80 WINDOW=29200 RES=0x00 SYN URGP=0 \n",
