@@ -65,7 +65,8 @@ export function envelopeStartBefore(line: string, start: number, floor: number):
     const at = sp + 1;
     const env = detectEnvelope(line.slice(at, start + ENVELOPE_REACH));
     if (env.kind !== "bare" && at + env.bodyStart > start) return at;
-    sp = line.lastIndexOf(" ", sp - 1);
+    // lastIndexOf clamps a negative start to 0: at the line's first character the search is over.
+    sp = sp > 0 ? line.lastIndexOf(" ", sp - 1) : -1;
   }
   return start;
 }

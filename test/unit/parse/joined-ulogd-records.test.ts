@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { envelopeStartBefore } from "../../../src/core/parse/record-start.ts";
 
 const RECORD =
   '[LAN_LOCAL-RET-2147483647] DESCR="x" IN=wg0 OUT= MAC= SRC=192.168.0.225 DST=192.168.6.1 LEN=52 TOS=00 PREC=0x00 TTL=62 ID=11002 DF PROTO=TCP SPT=1514 DPT=39543 WINDOW=52883 RES=0x00 ACK URGP=0 ';
@@ -50,5 +51,15 @@ describe("ulogd records joined on one line", () => {
     expect(r.messages).toContain(
       "unknown LOG prefix 'OTHER [LAN_LOCAL-RET-2147483647]' (1 line): which table and chain wrote it?",
     );
+  });
+
+  it("ends its look back at a line's first character, a space too (it looped forever on ' TRACE: ' lines)", () => {
+    // String#lastIndexOf clamps a negative start to 0, so a space at 0 was found again and again.
+    expect(envelopeStartBefore(" [LAN] IN=", 2, 0)).toBe(2);
+    expect(envelopeStartBefore("  [LAN] IN=", 1, 0)).toBe(1);
+    const r = parseTraceText(
+      " TRACE: 5 0a0b0c0d edge:ingress:rule:0x2:CONTINUE \n TRACE: 5 0a0b0c0d edge:ingress:policy:ACCEPT \n",
+    );
+    expect(r.packets).toEqual([]);
   });
 });
