@@ -1543,13 +1543,10 @@ export class TraceParser {
   }
 
   /**
-   * Says `warning` of the packet line just read (an address partly hidden, `ip saddr 10.0.xxx.5`):
-   * grouped as an event line's warning is, once for the log with its count.
+   * Says `warning` of the line just read (an address partly hidden, `ip saddr 10.0.xxx.5`): one with a
+   * group (one cause on many lines, a log cut the same way throughout) once for the log, with its count.
    */
-  private packetLineWarning(
-    warning: NonNullable<PacketDataLine["warning"]>,
-    at: PositionMap | undefined,
-  ): void {
+  private lineWarning(warning: NonNullable<PacketDataLine["warning"]>, at: PositionMap | undefined): void {
     const position = { file: this.file, line: this.lineNo, column: lineColumn(at, warning.column) };
     const hint = warning.hint ? { hint: warning.hint } : {};
     if (warning.group === undefined) {
@@ -1709,7 +1706,7 @@ export class TraceParser {
       case "packet-data": {
         // A trace's packet line is a netfilter line too, whichever line it joins (see `orphan`).
         if (counted) this.events++;
-        if (result.warning && counted) this.packetLineWarning(result.warning, at);
+        if (result.warning && counted) this.lineWarning(result.warning, at);
         const last = this.lastTraceEvent;
         // iptables >= 1.8.8 prints PACKET before its TRACE lines; older ones after the first. nft
         // always prints its packet line first, so only xtables-monitor's lines decide.
@@ -1767,20 +1764,7 @@ export class TraceParser {
     // A line the caller leaves out (another machine's) says nothing here: the caller reports it.
     if (this.keepLine && (ev.source === "log" || ev.source === "ebt-log") && !this.keepLine(ev)) return;
     // rsyslog's repeat note ends its line in `]`: the note is the warning (below), not a cut line.
-    if (warning && counted && !readRepeatedMessage(ev.prefix)) {
-      const position = { file: this.file, line: this.lineNo, column: lineColumn(at, warning.column) };
-      const hint = warning.hint ? { hint: warning.hint } : {};
-      // One cause on many lines (a log cut the same way throughout): one warning with the count.
-      if (warning.group !== undefined) {
-        const name = `${GROUP_MARK}${warning.message}`;
-        this.countUnknown(`${GROUP_MARK}${warning.group}`, name, {
-          severity: "warning",
-          message: unknownPrefixMessage(name, 1),
-          ...hint,
-          position,
-        });
-      } else this.diag({ severity: "warning", message: warning.message, ...hint, position });
-    }
+    if (warning && counted && !readRepeatedMessage(ev.prefix)) this.lineWarning(warning, at);
     if ((ev.hook as string) === "") {
       // The user's own list names the chain before a built-in guess (firewalld's `IN_<zone>_DROP:`) may.
       const mine = this.userChoices.size && this.userChoices.has(ev.prefix.trim());
