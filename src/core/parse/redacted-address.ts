@@ -32,6 +32,13 @@ function isMaskPart(part: string, max: number): boolean {
  * `IP SRC=`, an nft trace's `ip saddr`); a fully replaced one is not.
  */
 export function isPartlyRedacted(text: string): boolean {
+  // Most addresses hide nothing: one scan for a mask character (`x`, `X`, `*`) before any split.
+  let mask = false;
+  for (let i = 0; i < text.length && !mask; i++) {
+    const c = text.charCodeAt(i);
+    mask = c === 120 || c === 88 || c === 42;
+  }
+  if (!mask) return false;
   let kept = 0;
   let masked = 0;
   if (text.indexOf(":") < 0) {
