@@ -16,13 +16,13 @@ import {
   NETDEV_HINT,
   PREFIX_HINT,
   TRACE_USER_CHAIN_HINT,
-  TRACE_USER_CHAIN_REFUSED_HINT,
   TRAILING_SPACE_HINT,
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
 } from "../core/parse/parse-hints.ts";
 import { SPACED_VALUE_HINT } from "../core/parse/read-log-fields.ts";
 import { PARTLY_REDACTED_HINT, REDACTED_LOG_HINT } from "../core/parse/redacted-address.ts";
+import { TRACE_USER_CHAIN_REFUSED_HINT } from "../core/parse/trace-user-chain-refused.ts";
 import { UNKNOWN_PROTOCOL_HINT } from "../core/simulate/nft-protocol-names.ts";
 import { REDACTED_ADDRESS_HINT } from "../core/simulate/redacted-address.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";

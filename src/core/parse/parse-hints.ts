@@ -63,19 +63,6 @@ export const FORWARD_DEVICE_HINT =
 export const TRACE_USER_CHAIN_HINT =
   "paste the trace from the packet's first line on (TRACE starts at raw PREROUTING or raw OUTPUT): until then the chain is drawn under its own name, at no hook";
 
-/** A legacy TRACE packet first read at a user chain right after a refused line: how to read it whole. */
-export const TRACE_USER_CHAIN_REFUSED_HINT =
-  "correct the refused line (its error says what is wrong) or copy the trace again: with it read, the packet starts at its base chain";
-
-/**
- * The warning for packets whose first legacy TRACE line read is at user chain `chain` of `table`
- * when the line just before was refused with an error: the lines before are in the paste (not
- * missing, as {@link traceUserChainMessage} says otherwise), the refused one likely this packet's.
- */
-export function traceUserChainAfterRefusedMessage(table: string, chain: string): string {
-  return `packets whose first TRACE line read is at ${table} chain '${chain}', a user chain, right after a line that was refused with an error: that line is likely the packet's line at the base chain that jumped to it, so the packet is drawn from ${table} '${chain}' on`;
-}
-
 /** The base chains that see a packet with IN= set or not and OUT= set or not (in hook order). */
 function chainsByDevices(inSet: boolean, outSet: boolean): string[] {
   if (inSet) return outSet ? ["FORWARD"] : ["PREROUTING", "INPUT"];

@@ -40,8 +40,6 @@ import {
   netdevSkipped,
   PREFIX_HINT,
   TRACE_USER_CHAIN_HINT,
-  TRACE_USER_CHAIN_REFUSED_HINT,
-  traceUserChainAfterRefusedMessage,
   traceUserChainMessage,
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
@@ -56,6 +54,10 @@ import { datelessEnvelope, envelopeStartBefore, JOINED_HINT, recordStartIn } fro
 import { joinedRecordStarts, pieceMap } from "./split-joined.ts";
 import { readLongLineMark } from "./split-lines.ts";
 import { lineIndex, type PositionMap } from "./strip-escapes.ts";
+import {
+  TRACE_USER_CHAIN_REFUSED_HINT,
+  traceUserChainAfterRefusedMessage,
+} from "./trace-user-chain-refused.ts";
 import { lineColumn, needsUnwrap, unwrapLine } from "./unwrap-line.ts";
 
 /** Where xtables-monitor prints `PACKET:` lines relative to a trace's TRACE lines. */

@@ -10,8 +10,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
-import { TRACE_USER_CHAIN_REFUSED_HINT } from "../../../src/core/parse/parse-hints.ts";
 import { SPACED_VALUE_HINT } from "../../../src/core/parse/read-log-fields.ts";
+import { TRACE_USER_CHAIN_REFUSED_HINT } from "../../../src/core/parse/trace-user-chain-refused.ts";
 
 /** Paste 07, as posted. */
 const PASTE = [
